@@ -1,0 +1,164 @@
+/**
+ * The whole system on one machine: emulators (this process, plus DynamoDB Local's JVM), the
+ * topology's table and queues, and the function host in a child process of its own, so that it
+ * can crash or be restarted while tables and queues persist, as on AWS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { topology, resourceEnv, type QueueKey } from '../topology.ts';
+import { startEmulators, type EmulatorPorts, type Emulators } from './emulators.ts';
+import { localResourceName, provisionQueues, provisionTable } from './provision.ts';
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LocalStackOptions {
+  ports: EmulatorPorts & { api: number };
+  /** On-disk DynamoDB data (npm start); in memory when absent (tests). */
+  dynamoDbDataDir?: string;
+  keysDir: string;
+  stage?: string;
+  region?: string;
+  /** Extra environment for the functions (e.g. FIC settings). */
+  functionEnv?: Record<string, string>;
+  /** Where the function host's output goes; defaults to this process's. */
+  functionHostOutput?: 'inherit' | 'ignore';
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  endpoints: Emulators['endpoints'];
+  sesInboxUrl: string;
+  tableName: string;
+  queueUrls: Record<QueueKey, string>;
+  deadLetterQueueUrls: Record<QueueKey, string>;
+  dynamoDbPid: number;
+  /** The environment the functions run with (as the CDK app sets it on AWS). */
+  functionEnv: Record<string, string>;
+  functionHostPid(): number | undefined;
+  /** Kills the function host as a crash would (SIGKILL), emulators untouched. */
+  killFunctionHost(): Promise<void>;
+  startFunctionHost(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stage = options.stage ?? 'local';
+  const region = options.region ?? 'eu-south-1';
+  const emulators = await startEmulators({
+    ports: options.ports,
+    ...(options.dynamoDbDataDir ? { dynamoDbDataDir: options.dynamoDbDataDir } : {}),
+  });
+  let functionHost: ChildProcess | undefined;
+  try {
+    const tableName = localResourceName(stage, topology.table.name);
+    const dynamoDb = new DynamoDBClient({ region, endpoint: emulators.endpoints.dynamoDb, credentials: localCredentials });
+    const sqs = new SQSClient({ region, endpoint: emulators.endpoints.sqs, credentials: localCredentials });
+    await provisionTable(dynamoDb, tableName);
+    const queues = await provisionQueues(sqs, (name) => localResourceName(stage, name));
+    dynamoDb.destroy();
+    sqs.destroy();
+
+    const functionEnv: Record<string, string> = {
+      STAGE: stage,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamoDb,
+      AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
+      AWS_ENDPOINT_URL_SES: emulators.endpoints.ses,
+      [resourceEnv.tableName]: tableName,
+      ...Object.fromEntries(
+        (Object.keys(queues.queueUrls) as QueueKey[]).map((key) => [resourceEnv.queueUrl(key), queues.queueUrls[key]]),
+      ),
+      LOCAL_KEYS_DIR: options.keysDir,
+      ...options.functionEnv,
+    };
+
+    let apiUrl = '';
+    const startFunctionHost = async () => {
+      const spawned = await spawnFunctionHost(functionEnv, options.ports.api, options.functionHostOutput ?? 'inherit');
+      functionHost = spawned.child;
+      apiUrl = spawned.url;
+    };
+    await startFunctionHost();
+
+    return {
+      get apiUrl() {
+        return apiUrl;
+      },
+      endpoints: emulators.endpoints,
+      sesInboxUrl: `${emulators.endpoints.ses}/`,
+      tableName,
+      ...queues,
+      dynamoDbPid: emulators.dynamoDbPid,
+      functionEnv,
+      functionHostPid: () => functionHost?.pid,
+      killFunctionHost: async () => {
+        if (functionHost) await stopProcess(functionHost, 'SIGKILL');
+      },
+      startFunctionHost,
+      stop: async () => {
+        if (functionHost) await stopProcess(functionHost, 'SIGTERM');
+        await emulators.stop();
+      },
+    };
+  } catch (error) {
+    if (functionHost) await stopProcess(functionHost, 'SIGKILL');
+    await emulators.stop();
+    throw error;
+  }
+}
+
+async function spawnFunctionHost(
+  env: Record<string, string>,
+  port: number,
+  output: 'inherit' | 'ignore',
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'infra/local/function-host-main.ts')], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env, LOCAL_API_PORT: String(port) },
+    stdio: ['ignore', 'pipe', output === 'inherit' ? 'inherit' : 'ignore'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`The function host exited (code ${code}) before it was ready`));
+    child.once('exit', onExit);
+    lines.on('line', (line) => {
+      const listening = parseListening(line);
+      if (listening) {
+        child.off('exit', onExit);
+        resolve(listening);
+      } else if (output === 'inherit') {
+        process.stdout.write(`${line}\n`);
+      }
+    });
+  });
+  return { child, url };
+}
+
+function parseListening(line: string): string | undefined {
+  try {
+    const parsed = JSON.parse(line) as { listening?: unknown };
+    return typeof parsed.listening === 'string' ? parsed.listening : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * The one place that reads environment variables. Every value is validated; local defaults make
+ * `npm start` work with no setup, and the CDK app sets the real values on AWS.
+ */
+import { z } from 'zod';
+
+const stage = z.enum(['local', 'dev', 'staging', 'prod']);
+export type Stage = z.infer<typeof stage>;
+
+const optionalUrl = z.url().optional();
+
+const environmentSchema = z.object({
+  STAGE: stage.default('local'),
+  AWS_REGION: z.string().min(1).default('eu-south-1'),
+  TABLE_NAME: z.string().min(3).default('local-onboarding'),
+  FIC_EVENTS_QUEUE_URL: z.url().optional(),
+  /** Standard SDK names for service-specific endpoints; set only when talking to emulators. */
+  AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
+  AWS_ENDPOINT_URL_SQS: optionalUrl,
+  AWS_ENDPOINT_URL_SES: optionalUrl,
+  /** The Studio identity provider's token contract (API Gateway's JWT authorizer checks the same). */
+  STUDIO_JWT_ISSUER: z.string().min(1).default('agyo-local-idp'),
+  STUDIO_JWT_AUDIENCE: z.string().min(1).default('agyo-fic-onboarding'),
+  /** Folder of the local key pairs (studio issuer, FIC simulator); git-ignored. */
+  LOCAL_KEYS_DIR: z.string().min(1).default('.local/keys'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+
+/** The JWT claim that carries the Studio's id (set by the identity provider, never by the body). */
+export const studioIdClaim = 'studio_id';
+
+export type Config = z.infer<typeof environmentSchema>;
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+let cached: Config | undefined;
+
+/** Reads and validates the environment once per process (a Lambda's cold start). */
+export function config(): Config {
+  cached ??= parseEnvironment(process.env);
+  return cached;
+}
+
+export function parseEnvironment(env: NodeJS.ProcessEnv): Config {
+  const result = environmentSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Reads a value a function cannot work without, with an error that names it. */
+export function required<K extends keyof Config>(key: K): NonNullable<Config[K]> {
+  const value = config()[key];
+  if (value === undefined || value === null || value === '') {
+    throw new ConfigurationError(`Missing environment variable ${String(key)}`);
+  }
+  return value as NonNullable<Config[K]>;
+}

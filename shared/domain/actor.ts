@@ -1,0 +1,16 @@
+// Who did something, and through which door: the timeline records it for every change.
+
+/** Where a Studio's request came from: the Agyo portal ("Connessioni") or Lynfa Contabilità (STARTUPAGYO). */
+export type Channel = 'portal' | 'lynfa';
+
+export type Actor =
+  | { kind: 'studio'; studioId: string; channel: Channel }
+  /** Fatture in Cloud, through a webhook event. */
+  | { kind: 'fic'; eventId: string }
+  /** The company itself, e.g. pressing the confirmation button in the email. */
+  | { kind: 'company' }
+  | { kind: 'system' };
+
+export function studioActor(studioId: string, channel: Channel): Actor {
+  return { kind: 'studio', studioId, channel };
+}
