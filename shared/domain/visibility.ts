@@ -113,10 +113,16 @@ export function studioViewOf(
 /** Stands in for another Studio's id wherever a timeline entry would name it. */
 export const ANOTHER_STUDIO = 'anotherStudio';
 
+type TimelineObject = { [key: string]: TimelineValue };
+
 function maskStudioIds(studioId: string, value: TimelineValue): TimelineValue {
   if (Array.isArray(value)) return value.map((item) => maskStudioIds(studioId, item));
   if (value === null || typeof value !== 'object') return value;
-  const masked: { [key: string]: TimelineValue } = {};
+  return maskObject(studioId, value);
+}
+
+function maskObject(studioId: string, value: TimelineObject): TimelineObject {
+  const masked: TimelineObject = {};
   for (const [key, item] of Object.entries(value)) {
     masked[key] = key === 'studioId' && item !== studioId ? ANOTHER_STUDIO : maskStudioIds(studioId, item);
   }
@@ -140,6 +146,6 @@ export function timelineVisibleTo(
       entry.actor.kind === 'studio' && entry.actor.studioId !== studioId
         ? { ...entry.actor, studioId: ANOTHER_STUDIO }
         : entry.actor,
-    details: maskStudioIds(studioId, entry.details) as TimelineEntry['details'],
+    details: maskObject(studioId, entry.details),
   }));
 }
