@@ -65,7 +65,7 @@ export interface TableSpec extends KeySchema {
   globalSecondaryIndexes: readonly ({ indexName: string } & KeySchema)[];
 }
 
-const functions = {
+const functionSpecs = {
   health: {
     entry: 'functions/health.ts',
     description: 'Reports whether DynamoDB, SQS and SES answer',
@@ -73,11 +73,13 @@ const functions = {
     memoryMb: 256,
     access: { table: 'read', sendsTo: ['ficEvents'], sendsEmail: true },
   },
-} as const satisfies Record<string, FunctionSpec>;
+} satisfies Record<string, FunctionSpec>;
 
-export type FunctionKey = keyof typeof functions;
+export type FunctionKey = keyof typeof functionSpecs;
+// Widened so that code reading any entry sees every optional field.
+const functions: Record<FunctionKey, FunctionSpec> = functionSpecs;
 
-const queues = {
+const queueSpecs = {
   ficEvents: {
     name: 'fic-events',
     // Six times the processor's timeout, as AWS recommends for SQS event sources.
@@ -85,9 +87,10 @@ const queues = {
     retentionDays: 14,
     deadLetter: { name: 'fic-events-dlq', maxReceiveCount: 5, retentionDays: 14 },
   },
-} as const satisfies Record<string, QueueSpec>;
+} satisfies Record<string, QueueSpec>;
 
-export type QueueKey = keyof typeof queues;
+export type QueueKey = keyof typeof queueSpecs;
+const queues: Record<QueueKey, QueueSpec> = queueSpecs;
 
 const routes: readonly RouteSpec[] = [{ method: 'GET', path: '/v1/health', function: 'health', auth: 'none' }];
 

@@ -49,7 +49,6 @@ export interface FunctionHostOptions {
   authorizer?: JwtAuthorizerSettings;
   sqs: SQSClient;
   region: string;
-  pollWaitTimeSeconds?: number;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -117,7 +116,6 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
         maxBatchingWindowSeconds: source.maxBatchingWindowSeconds,
         concurrency: source.maxConcurrency,
         timeoutSeconds: options.timeoutSecondsOf(source.function),
-        ...(options.pollWaitTimeSeconds !== undefined ? { waitTimeSeconds: options.pollWaitTimeSeconds } : {}),
         onError: (error) => log('event source batch failed', { function: source.function, error: String(error) }),
       }),
     );

@@ -9,6 +9,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export type SqsHandler = (event: SQSEvent, context: LambdaLikeContext) => Promise<SQSBatchResponse | void>;
@@ -31,8 +32,8 @@ export interface PollerSettings {
   /** Parallel pollers, as Lambda scales out up to the mapping's maximum concurrency. */
   concurrency: number;
   timeoutSeconds: number;
-  /** Long-poll wait; short in tests so that stopping is quick. */
-  waitTimeSeconds?: number;
+  /** Pause between polls of an empty queue. */
+  idleDelayMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -65,16 +66,20 @@ async function pollLoop(settings: PollerSettings, signal: AbortSignal): Promise<
   }
 }
 
+/**
+ * local-aws-sqs's long poll only returns when the batch is full or the wait ends, and messages
+ * whose visibility expires meanwhile come back twice in one answer. So, unlike Lambda, we short-poll
+ * and pause briefly when the queue is empty: same semantics, no duplicates, low latency.
+ */
 async function receiveBatch(settings: PollerSettings, signal: AbortSignal): Promise<Message[]> {
   const batch: Message[] = [];
   const windowEnds = Date.now() + settings.maxBatchingWindowSeconds * 1000;
-  do {
-    const waitTimeSeconds = batch.length === 0 ? (settings.waitTimeSeconds ?? 5) : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
+  while (!signal.aborted) {
     const { Messages = [] } = await settings.client.send(
       new ReceiveMessageCommand({
         QueueUrl: settings.queueUrl,
         MaxNumberOfMessages: Math.min(10, settings.batchSize - batch.length),
-        WaitTimeSeconds: Math.min(20, waitTimeSeconds),
+        WaitTimeSeconds: 0,
         // local-aws-sqs ignores MessageSystemAttributeNames; AttributeNames is asked as well.
         AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
@@ -83,9 +88,18 @@ async function receiveBatch(settings: PollerSettings, signal: AbortSignal): Prom
       { abortSignal: signal },
     );
     batch.push(...Messages);
-    if (Messages.length === 0) break;
-  } while (batch.length < settings.batchSize && Date.now() < windowEnds);
+    if (batch.length >= settings.batchSize || Date.now() >= windowEnds) break;
+    if (Messages.length === 0) {
+      if (batch.length === 0 && settings.maxBatchingWindowSeconds === 0) break;
+      await pause(settings.idleDelayMs ?? 100, signal);
+    }
+  }
+  if (batch.length === 0) await pause(settings.idleDelayMs ?? 100, signal);
   return batch;
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
 }
 
 async function deliver(settings: PollerSettings, messages: Message[]): Promise<void> {

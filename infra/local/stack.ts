@@ -123,11 +123,17 @@ async function spawnFunctionHost(
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'infra/local/function-host-main.ts')], {
     cwd: repositoryRoot,
     env: { ...process.env, ...env, LOCAL_API_PORT: String(port) },
-    stdio: ['ignore', 'pipe', output === 'inherit' ? 'inherit' : 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Keep the tail of stderr so that a failed start says why, even when output is ignored.
+  let stderrTail = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (output === 'inherit') process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`The function host exited (code ${code}) before it was ready`));
+    const onExit = (code: number | null) => reject(new Error(`The function host exited (code ${code}) before it was ready:\n${stderrTail}`));
     child.once('exit', onExit);
     lines.on('line', (line) => {
       const listening = parseListening(line);
