@@ -87,6 +87,13 @@ const queueSpecs = {
     retentionDays: 14,
     deadLetter: { name: 'fic-events-dlq', maxReceiveCount: 5, retentionDays: 14 },
   },
+  /** Connection requests to FIC (case 3): retried by redelivery while FIC is unreachable. */
+  ficOutbound: {
+    name: 'fic-outbound',
+    visibilityTimeoutSeconds: 180,
+    retentionDays: 14,
+    deadLetter: { name: 'fic-outbound-dlq', maxReceiveCount: 8, retentionDays: 14 },
+  },
 } satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof queueSpecs;

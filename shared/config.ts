@@ -23,6 +23,23 @@ const environmentSchema = z.object({
   STUDIO_JWT_AUDIENCE: z.string().min(1).default('agyo-fic-onboarding'),
   /** Folder of the local key pairs (studio issuer, FIC simulator); git-ignored. */
   LOCAL_KEYS_DIR: z.string().min(1).default('.local/keys'),
+  /** Where the public API answers (activation links, the webhook's JWT audience). */
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
+  /** Confirmation emails: verified sender identity and (on AWS) the SES configuration set. */
+  SES_SENDER: z.string().min(3).default('Agyo <no-reply@agyo.local>'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Fatture in Cloud webhooks: the token issuer, our app id, and FIC's ES256 public key. */
+  FIC_ISSUER: z.string().min(1).default('https://api-v2.fattureincloud.it'),
+  FIC_APP_ID: z.string().min(1).default('local-fic-app'),
+  /** The public key as a JWK (local) or the SSM parameter holding it (AWS): one of the two. */
+  FIC_PUBLIC_KEY_JWK: z.string().min(1).optional(),
+  FIC_PUBLIC_KEY_PARAMETER: z.string().min(1).optional(),
+  /** Fatture in Cloud's API for outbound connection requests (locally: the FIC simulator). */
+  FIC_API_BASE_URL: z.url().default('http://127.0.0.1:3100'),
+  /** Bearer credential for FIC's API (local), or the Secrets Manager secret holding it (AWS). */
+  FIC_API_TOKEN: z.string().min(1).optional(),
+  FIC_API_CREDENTIALS_SECRET: z.string().min(1).optional(),
+  FIC_OUTBOUND_QUEUE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 });
 

@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { topology, resourceEnv, type QueueKey } from '../topology.ts';
 import { startEmulators, type EmulatorPorts, type Emulators } from './emulators.ts';
+import { reservePort } from './ports.ts';
 import { localResourceName, provisionQueues, provisionTable } from './provision.ts';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,9 +81,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...options.functionEnv,
     };
 
+    // The API's port is fixed before the functions start: they need their public URL
+    // (activation links, the webhook's JWT audience) in their environment, as on AWS.
+    const apiPort = await reservePort('Function host (local API)', options.ports.api);
+    functionEnv.PUBLIC_BASE_URL ??= `http://127.0.0.1:${apiPort}`;
     let apiUrl = '';
     const startFunctionHost = async () => {
-      const spawned = await spawnFunctionHost(functionEnv, options.ports.api, options.functionHostOutput ?? 'inherit');
+      const spawned = await spawnFunctionHost(functionEnv, apiPort, options.functionHostOutput ?? 'inherit');
       functionHost = spawned.child;
       apiUrl = spawned.url;
     };
