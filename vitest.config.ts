@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 30_000,
+          // Handlers log refusals and failures by design; unit tests need not print them.
+          env: { LOG_LEVEL: 'SILENT' },
         },
       },
       {

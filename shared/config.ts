@@ -40,7 +40,7 @@ const environmentSchema = z.object({
   FIC_API_TOKEN: z.string().min(1).optional(),
   FIC_API_CREDENTIALS_SECRET: z.string().min(1).optional(),
   FIC_OUTBOUND_QUEUE_URL: z.url().optional(),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 
 /** The JWT claim that carries the Studio's id (set by the identity provider, never by the body). */
