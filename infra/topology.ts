@@ -16,6 +16,10 @@ export interface FunctionAccess {
   sendsEmail?: boolean;
   /** Calls Fatture in Cloud's API (outbound connection requests). */
   callsFic?: boolean;
+  /** Verifies FIC-signed webhooks: reads FIC's public key (SSM) and the FIC app/issuer settings. */
+  verifiesFicWebhooks?: boolean;
+  /** Probes dependencies read-only (DescribeTable, GetQueueAttributes, SES GetAccount). */
+  probesDependencies?: boolean;
 }
 
 export interface FunctionSpec {
@@ -71,7 +75,7 @@ const functionSpecs = {
     description: 'Reports whether DynamoDB, SQS and SES answer',
     timeoutSeconds: 10,
     memoryMb: 256,
-    access: { table: 'read', sendsTo: ['ficEvents'], sendsEmail: true },
+    access: { table: 'read', probesDependencies: true },
   },
 } satisfies Record<string, FunctionSpec>;
 

@@ -22,9 +22,7 @@ import {
 } from './names.ts';
 import { ficIssuer, type StageConfig } from './stages.ts';
 
-/** Routes whose handler has a duty beyond its `access` flags (see `roleOf`). */
 export const ficWebhookPath = '/v1/fic/webhook';
-export const healthPath = '/v1/health';
 
 export const tableReadActions = [
   'dynamodb:GetItem',
@@ -54,10 +52,10 @@ export interface FunctionBinding {
   wildcardReasons: { finding: string; reason: string }[];
 }
 
-/** Duties that a route implies: the FIC webhook verifies signatures, health probes every dependency. */
+/** Duties beyond data access: the FIC webhook verifies signatures, health probes every dependency. */
 export function roleOf(key: FunctionKey): { verifiesFicWebhooks: boolean; probesDependencies: boolean } {
-  const paths = topology.routes.filter((route) => route.function === key).map((route) => route.path);
-  return { verifiesFicWebhooks: paths.includes(ficWebhookPath), probesDependencies: paths.includes(healthPath) };
+  const { access } = topology.functions[key];
+  return { verifiesFicWebhooks: access.verifiesFicWebhooks === true, probesDependencies: access.probesDependencies === true };
 }
 
 export function bindingFor(scope: Construct, key: FunctionKey, context: BindingContext): FunctionBinding {

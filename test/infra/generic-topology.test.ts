@@ -13,7 +13,7 @@ vi.mock(import('../../infra/topology.ts'), async (importOriginal) => {
   const entry = 'functions/health.ts'; // any existing handler: bundling is skipped here
   const functions = {
     ...original.topology.functions,
-    ficWebhook: { entry, description: 'FIC webhook', timeoutSeconds: 5, memoryMb: 256, access: { sendsTo: ['ficEvents'] } },
+    ficWebhook: { entry, description: 'FIC webhook', timeoutSeconds: 5, memoryMb: 256, access: { sendsTo: ['ficEvents'], verifiesFicWebhooks: true } },
     ficEventsProcessor: { entry, description: 'FIC events', timeoutSeconds: 30, memoryMb: 512, access: { table: 'readWrite', sendsTo: ['ficOutbound'], sendsEmail: true } },
     ficOutboundSender: { entry, description: 'FIC outbound', timeoutSeconds: 20, memoryMb: 256, access: { table: 'readWrite', callsFic: true } },
     createCompany: { entry, description: 'Studio: create company', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', sendsEmail: true } },
