@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // `stack` shares one local stack (emulators + function host on free ports) started by its global setup.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
