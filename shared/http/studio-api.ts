@@ -17,6 +17,7 @@ export const serviceKindSchema = z.enum(['sdi', 'eRicevi']).meta({
 export const vatNumberSchema = z
   .string()
   .trim()
+  .regex(/^\d{11}$/, 'a Partita IVA is 11 digits')
   .transform((value, context) => {
     try {
       return parseVatNumber(value);
