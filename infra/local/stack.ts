@@ -10,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { topology, resourceEnv, type QueueKey } from '../topology.ts';
+import { parseEnvironment } from '#shared/config';
+import { ficWebhookUrl } from '#shared/fic/event-types';
 import { startEmulators, type EmulatorPorts, type Emulators } from './emulators.ts';
+import { startFicSimulator, type FicSimulator } from './fic-simulator.ts';
 import { reservePort } from './ports.ts';
 import { localResourceName, provisionQueues, provisionTable } from './provision.ts';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface LocalStackOptions {
-  ports: EmulatorPorts & { api: number };
+  /** `ficSimulator`: the FIC simulator's port (0 when absent: any free port). */
+  ports: EmulatorPorts & { api: number; ficSimulator?: number };
   /** On-disk DynamoDB data (npm start); in memory when absent (tests). */
   dynamoDbDataDir?: string;
   keysDir: string;
@@ -33,6 +37,8 @@ export interface LocalStack {
   apiUrl: string;
   endpoints: Emulators['endpoints'];
   sesInboxUrl: string;
+  /** The FIC simulator: FIC's API for the functions, and its control API (`FicSimulatorClient`). */
+  ficSimulatorUrl: string;
   tableName: string;
   queueUrls: Record<QueueKey, string>;
   deadLetterQueueUrls: Record<QueueKey, string>;
@@ -56,6 +62,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.dynamoDbDataDir ? { dynamoDbDataDir: options.dynamoDbDataDir } : {}),
   });
   let functionHost: ChildProcess | undefined;
+  let ficSimulator: FicSimulator | undefined;
   try {
     const tableName = localResourceName(stage, topology.table.name);
     const dynamoDb = new DynamoDBClient({ region, endpoint: emulators.endpoints.dynamoDb, credentials: localCredentials });
@@ -85,6 +92,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // (activation links, the webhook's JWT audience) in their environment, as on AWS.
     const apiPort = await reservePort('Function host (local API)', options.ports.api);
     functionEnv.PUBLIC_BASE_URL ??= `http://127.0.0.1:${apiPort}`;
+    // FIC is played by the simulator: the functions trust its key and call its API.
+    const settings = parseEnvironment(functionEnv);
+    ficSimulator = await startFicSimulator({
+      port: options.ports.ficSimulator ?? 0,
+      keysDir: options.keysDir,
+      webhookUrl: ficWebhookUrl(settings.PUBLIC_BASE_URL),
+      issuer: settings.FIC_ISSUER,
+      appId: settings.FIC_APP_ID,
+      ...(functionEnv.FIC_API_TOKEN ? { apiToken: functionEnv.FIC_API_TOKEN } : {}),
+    });
+    functionEnv.FIC_PUBLIC_KEY_JWK ??= JSON.stringify(ficSimulator.publicJwk);
+    functionEnv.FIC_API_BASE_URL ??= ficSimulator.url;
+    functionEnv.FIC_API_TOKEN ??= ficSimulator.apiToken;
     let apiUrl = '';
     const startFunctionHost = async () => {
       const spawned = await spawnFunctionHost(functionEnv, apiPort, options.functionHostOutput ?? 'inherit');
@@ -99,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       endpoints: emulators.endpoints,
       sesInboxUrl: `${emulators.endpoints.ses}/`,
+      ficSimulatorUrl: ficSimulator.url,
       tableName,
       ...queues,
       dynamoDbPid: emulators.dynamoDbPid,
@@ -110,11 +131,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       startFunctionHost,
       stop: async () => {
         if (functionHost) await stopProcess(functionHost, 'SIGTERM');
+        await ficSimulator?.stop();
         await emulators.stop();
       },
     };
   } catch (error) {
     if (functionHost) await stopProcess(functionHost, 'SIGKILL');
+    await ficSimulator?.stop();
     await emulators.stop();
     throw error;
   }

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on this machine, no AWS account and no Docker.
- * Ports: PORT (API, 3000), DYNAMODB_PORT (8000), SQS_PORT (9324), SES_PORT (8005).
+ * Ports: PORT (API, 3000), DYNAMODB_PORT (8000), SQS_PORT (9324), SES_PORT (8005), FIC_SIMULATOR_PORT (3100).
  * Data: DynamoDB Local keeps its tables under .local/dynamodb, so they survive a restart.
  */
 import path from 'node:path';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       dynamoDb: portFromEnv('DYNAMODB_PORT', 8000),
       sqs: portFromEnv('SQS_PORT', 9324),
       ses: portFromEnv('SES_PORT', 8005),
+      ficSimulator: portFromEnv('FIC_SIMULATOR_PORT', 3100),
     },
     dynamoDbDataDir: path.join(repositoryRoot, '.local/dynamodb'),
     keysDir: path.join(repositoryRoot, '.local/keys'),
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     ['DynamoDB Local', `${stack.endpoints.dynamoDb}  (table ${stack.tableName}, data in .local/dynamodb, pid ${stack.dynamoDbPid})`],
     ['SQS emulator', `${stack.endpoints.sqs}  (${Object.values(stack.queueUrls).join(', ')})`],
     ['SES emulator', `${stack.endpoints.ses}  (inbox: ${stack.sesInboxUrl}, JSON: ${stack.endpoints.ses}/store)`],
+    ['FIC simulator', `${stack.ficSimulatorUrl}  (npm run fic -- activate|requests|confirm|reject; requests: ${stack.ficSimulatorUrl}/control/requests)`],
   ];
   for (const [component, where] of lines) console.log(`${component!.padEnd(15)} ${where}`);
   console.log('Ready. Ctrl-C stops everything.');

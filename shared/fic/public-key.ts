@@ -1,0 +1,48 @@
+/**
+ * FIC's webhook-signing public key, loaded once per process (a Lambda's cold start). Locally it is
+ * the FIC simulator's key, passed as FIC_PUBLIC_KEY_JWK; on AWS the SSM parameter named by
+ * FIC_PUBLIC_KEY_PARAMETER holds it (PEM or JWK).
+ */
+import { importJWK, importSPKI, type JWK } from 'jose';
+import { ConfigurationError, config } from '#shared/config';
+import type { FicPublicKey } from './webhook-token.ts';
+
+/** Parses a P-256 public key given as a JWK (JSON) or a PEM `PUBLIC KEY`; private parts are dropped. */
+export async function importFicPublicKey(text: string): Promise<FicPublicKey> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-----BEGIN PUBLIC KEY-----')) return importSPKI(trimmed, 'ES256');
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(trimmed) as JWK;
+  } catch {
+    throw new ConfigurationError('The FIC public key is neither a JWK (JSON) nor a PEM public key');
+  }
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {
+    throw new ConfigurationError('The FIC public key must be an EC P-256 key (ES256)');
+  }
+  const { kty, crv, x, y } = jwk;
+  return importJWK({ kty, crv, x, y }, 'ES256') as Promise<FicPublicKey>;
+}
+
+let cached: Promise<FicPublicKey> | undefined;
+
+export function ficPublicKeyFromConfig(): Promise<FicPublicKey> {
+  cached ??= load().catch((error: unknown) => {
+    // A failed load (misconfiguration, SSM unreachable) is retried on the next request.
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
+
+async function load(): Promise<FicPublicKey> {
+  const settings = config();
+  if (settings.FIC_PUBLIC_KEY_JWK) return importFicPublicKey(settings.FIC_PUBLIC_KEY_JWK);
+  if (settings.FIC_PUBLIC_KEY_PARAMETER) {
+    // Reading SSM needs @aws-sdk/client-ssm, not a dependency yet (see the issue note).
+    throw new ConfigurationError(
+      `FIC_PUBLIC_KEY_PARAMETER (${settings.FIC_PUBLIC_KEY_PARAMETER}) is set but reading SSM is not supported yet: set FIC_PUBLIC_KEY_JWK`,
+    );
+  }
+  throw new ConfigurationError('Set FIC_PUBLIC_KEY_JWK or FIC_PUBLIC_KEY_PARAMETER: the webhook cannot verify FIC tokens without the key');
+}
