@@ -30,7 +30,7 @@ export async function connectToCompany(
   const vatNumber = parseVatNumber(input.vatNumber);
   const { studioId, displayName } = input.studio;
   const { company, connection, alreadyConnected } = await retryOnConflict(async (attempt) => {
-    const found = await deps.repository.companyByVat(vatNumber, { consistent: attempt > 1 });
+    const found = await deps.repository.companyByVat(vatNumber, { read: attempt === 1 ? 'indexThenTable' : 'table' });
     if (found === undefined) throw new CompanyNotFoundError(`Partita IVA ${vatNumber}`);
     const existing = await deps.repository.connection(found.companyId, studioId);
     const outcome = connectStudio(

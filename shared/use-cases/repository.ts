@@ -76,6 +76,8 @@ export interface Change {
   claimEffects?: { eventId: string; lease: EffectsLease; tokenHash: string; nowEpochMs: number };
 }
 
+export type VatRead = 'index' | 'table' | 'indexThenTable';
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
@@ -87,8 +89,12 @@ export interface StudioConnection {
 }
 
 export interface CompanyRepository {
-  /** Fast by default (eventually consistent index, falling back to the uniqueness item when not found). */
-  companyByVat(vatNumber: string, options?: { consistent?: boolean }): Promise<Company | undefined>;
+  /**
+   * `index` (one eventually consistent query: may miss a company created a moment ago), `table` (the
+   * uniqueness item then the company: two strongly consistent reads), or by default `indexThenTable`
+   * (the index, and the table only to confirm a miss).
+   */
+  companyByVat(vatNumber: string, options?: { read?: VatRead }): Promise<Company | undefined>;
   /** One strongly consistent read: the company and all its connections. */
   companyWithConnections(companyId: string): Promise<CompanyWithConnections | undefined>;
   /** One read: the activation by the hash of its token (with the company while pending). */

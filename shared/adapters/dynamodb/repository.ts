@@ -25,6 +25,7 @@ import type {
   FicEventMarker,
   Page,
   StudioConnection,
+  VatRead,
 } from '#shared/use-cases/repository';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
@@ -79,8 +80,9 @@ export class DynamoDbCompanyRepository implements CompanyRepository {
     private readonly tableName: string,
   ) {}
 
-  async companyByVat(vatNumber: string, options: { consistent?: boolean } = {}): Promise<Company | undefined> {
-    if (options.consistent !== true) {
+  async companyByVat(vatNumber: string, options: { read?: VatRead } = {}): Promise<Company | undefined> {
+    const read = options.read ?? 'indexThenTable';
+    if (read !== 'table') {
       const index = companyVatIndex(vatNumber);
       const { Items } = await this.client.send(
         new QueryCommand({
@@ -95,6 +97,7 @@ export class DynamoDbCompanyRepository implements CompanyRepository {
       const found = Items?.[0];
       if (found !== undefined) return companyFrom(found);
       // The index may lag a just-created company: "not found" is only believed from the table itself.
+      if (read === 'index') return undefined;
     }
     const vat = await this.get(vatKey(vatNumber));
     if (vat === undefined) return undefined;
