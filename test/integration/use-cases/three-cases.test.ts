@@ -201,3 +201,51 @@ describe('case 3: the company is not on Agyo yet', () => {
     expect(deps.connectionRequests.published[1]!.requestId).not.toBe(first.requestId);
   });
 });
+
+describe('what FIC and the Studio repeat', () => {
+  it('a failed publish of the connection request is repaired by the Studio connecting again', async () => {
+    const deps = testDependencies();
+    const studio = newStudio();
+    const vatNumber = uniqueVat();
+    await handleFicEvent(deps, activationEvent(vatNumber));
+    deps.connectionRequests.failNext = 1;
+
+    await expect(connectToCompany(deps, { studio, channel: 'portal', vatNumber })).rejects.toThrow('SQS is unavailable');
+    const retried = await connectToCompany(deps, { studio, channel: 'portal', vatNumber });
+
+    expect(retried.alreadyConnected).toBe(true);
+    expect(retried.view.connection.status).toBe('pending');
+    expect(deps.connectionRequests.published).toHaveLength(1);
+  });
+
+  it('a second activation (another event id) for a company already with the FIC client changes nothing and is noted', async () => {
+    const deps = testDependencies();
+    const studio = newStudio();
+    const vatNumber = uniqueVat();
+    const created = await createCompany(deps, { studio, channel: 'portal', vatNumber, name: 'Già Attiva', email: 'g@example.com', extend: [] });
+    await handleFicEvent(deps, activationEvent(vatNumber));
+    await confirmActivationByToken(deps, { token: tokenOf(deps.mailer.sent[0]) });
+    const before = await getCompanyForStudio(deps, { studioId: studio.studioId, companyId: created.companyId });
+
+    const again = await handleFicEvent(deps, activationEvent(vatNumber));
+
+    expect(again).toEqual({ outcome: 'ignored', detail: 'alreadyWithFicClient' });
+    expect(deps.mailer.sent).toHaveLength(1);
+    expect(await getCompanyForStudio(deps, { studioId: studio.studioId, companyId: created.companyId })).toEqual(before);
+    const timeline = await getTimelineForStudio(deps, { studioId: studio.studioId, companyId: created.companyId, limit: 100 });
+    expect(timeline.items.at(-1)).toMatchObject({ action: 'ficActivationIgnored', details: { reason: 'alreadyWithFicClient' } });
+  });
+
+  it('an activation while a confirmation is pending sends no second email', async () => {
+    const deps = testDependencies();
+    const vatNumber = uniqueVat();
+    await createCompany(deps, { studio: newStudio(), channel: 'portal', vatNumber, name: 'In Attesa', email: 'a@example.com', extend: [] });
+    await handleFicEvent(deps, activationEvent(vatNumber));
+
+    const second = await handleFicEvent(deps, activationEvent(vatNumber));
+
+    expect(second).toEqual({ outcome: 'applied', detail: 'confirmationAlreadyPending' });
+    expect(deps.mailer.sent).toHaveLength(1);
+    await expect(confirmActivationByToken(deps, { token: tokenOf(deps.mailer.sent[0]) })).resolves.toBeDefined();
+  });
+});
