@@ -11,11 +11,15 @@ export interface ActivationPreview {
   studioNames: string[];
   changes: PayerChange[];
   expiresAt: Instant;
+  /** When known, the payer Studios' names by id (otherwise the only Studio listed is named). */
+  studioNamesById?: Record<string, string>;
 }
 
 export interface ConfirmedActivation {
   companyName: string;
   changes: PayerChange[];
+  studioNames?: string[];
+  studioNamesById?: Record<string, string>;
 }
 
 /** Why a link cannot be used; `forbidden` is a POST that failed the anti-forgery check. */
@@ -61,8 +65,13 @@ ${content}
 </html>`;
 }
 
-function changesTable(changes: readonly PayerChange[], studioNames: readonly string[], caption: string): string {
-  const rows = describeChanges(changes, studioNames)
+function changesTable(
+  changes: readonly PayerChange[],
+  studioNames: readonly string[],
+  studioNamesById: Readonly<Record<string, string>> | undefined,
+  caption: string,
+): string {
+  const rows = describeChanges(changes, studioNames, studioNamesById)
     .map((row) => `<tr><th scope="row">${escapeHtml(row.service)}</th><td>${escapeHtml(row.before)}</td><td>${escapeHtml(row.after)}</td></tr>`)
     .join('\n');
   return `<table>
@@ -90,7 +99,7 @@ export function previewPage(preview: ActivationPreview, form: { action: string; 
 ${studioLine}
 </dl>
 <p>Confermando, i servizi di fatturazione elettronica su Agyo passano a carico del cliente FIC.</p>
-${changesTable(preview.changes, preview.studioNames, 'Cosa cambia')}
+${changesTable(preview.changes, preview.studioNames, preview.studioNamesById, 'Cosa cambia')}
 <p class="note">Il link scade ${escapeHtml(formatRomeDateTime(preview.expiresAt))} (ora italiana) e si può usare una sola volta.</p>
 <form method="post" action="${escapeHtml(form.action)}">
 <input type="hidden" name="${escapeHtml(form.csrfFieldName)}" value="${escapeHtml(form.csrfValue)}">
@@ -106,7 +115,7 @@ export function confirmedPage(result: ConfirmedActivation, nonce: string): strin
     nonce,
     `<h1>Attivazione confermata</h1>
 <p role="status">Grazie. Per <strong>${escapeHtml(result.companyName)}</strong> i servizi di fatturazione elettronica su Agyo sono ora a carico del cliente FIC.</p>
-${changesTable(result.changes, [], 'Cosa è cambiato')}
+${changesTable(result.changes, result.studioNames ?? [], result.studioNamesById, 'Cosa è cambiato')}
 <p class="note">Puoi chiudere questa pagina.</p>`,
   );
 }
