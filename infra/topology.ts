@@ -48,6 +48,10 @@ export interface QueueSpec {
   deadLetter: { name: string; maxReceiveCount: number; retentionDays: number };
 }
 
+/**
+ * The function behind an event source also records messages that can never succeed on the queue's
+ * DLQ, with the reason (FIC-WEBHOOKS.md: "record it (dead-letter, with the reason)"), so it may send there.
+ */
 export interface EventSourceSpec {
   queue: QueueKey;
   function: FunctionKey;
@@ -69,6 +73,11 @@ export interface TableSpec extends KeySchema {
   globalSecondaryIndexes: readonly ({ indexName: string } & KeySchema)[];
 }
 
+/** The Studio API's functions share their sizing: short requests, one use case each. */
+function studioFunction(entry: string, description: string, access: FunctionAccess): FunctionSpec {
+  return { entry, description, timeoutSeconds: 10, memoryMb: 256, access };
+}
+
 const functionSpecs = {
   health: {
     entry: 'functions/health.ts',
@@ -76,6 +85,42 @@ const functionSpecs = {
     timeoutSeconds: 10,
     memoryMb: 256,
     access: { table: 'read', probesDependencies: true },
+  },
+  createCompany: studioFunction('functions/studio/create-company.ts', 'Studio creates a company, with or without extending its services (cases 1, 2)', { table: 'readWrite' }),
+  extendServices: studioFunction('functions/studio/extend-services.ts', "Studio extends its own sdi / eRicevi to a company (case 2)", { table: 'readWrite' }),
+  connectToCompany: studioFunction('functions/studio/connect.ts', 'Studio connects to a company already on Agyo (case 3)', { table: 'readWrite', sendsTo: ['ficOutbound'] }),
+  listConnections: studioFunction('functions/studio/list-connections.ts', "The Studio's connections (Connessioni, STARTUPAGYO)", { table: 'read' }),
+  getCompany: studioFunction('functions/studio/get-company.ts', 'A company as the Studio may see it', { table: 'read' }),
+  getTimeline: studioFunction('functions/studio/get-timeline.ts', "A company's timeline as the Studio may see it", { table: 'read' }),
+  resendActivation: studioFunction('functions/studio/resend-activation.ts', 'Sends the confirmation email again', { table: 'readWrite', sendsEmail: true }),
+  activationPage: {
+    entry: 'functions/activation-page.ts',
+    description: 'The confirmation link: GET/HEAD show what confirming does, POST confirms (single use)',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite' },
+  },
+  ficWebhook: {
+    entry: 'functions/fic-webhook.ts',
+    description: 'FIC webhook: verifies the signed CloudEvent and enqueues it on fic-events',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { sendsTo: ['ficEvents'], verifiesFicWebhooks: true },
+  },
+  ficEvents: {
+    entry: 'functions/fic-events.ts',
+    description: 'Applies FIC events (activation, connection answers) through the use cases',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    // Publishes connection requests through the same use-case dependencies as the Studio API.
+    access: { table: 'readWrite', sendsEmail: true, sendsTo: ['ficOutbound'] },
+  },
+  ficOutbound: {
+    entry: 'functions/fic-outbound.ts',
+    description: 'Sends connection requests to FIC (case 3), retried by redelivery',
+    timeoutSeconds: 20,
+    memoryMb: 256,
+    access: { callsFic: true },
   },
 } satisfies Record<string, FunctionSpec>;
 
@@ -103,9 +148,28 @@ const queueSpecs = {
 export type QueueKey = keyof typeof queueSpecs;
 const queues: Record<QueueKey, QueueSpec> = queueSpecs;
 
-const routes: readonly RouteSpec[] = [{ method: 'GET', path: '/v1/health', function: 'health', auth: 'none' }];
+const routes: readonly RouteSpec[] = [
+  { method: 'GET', path: '/v1/health', function: 'health', auth: 'none' },
+  { method: 'POST', path: '/v1/companies', function: 'createCompany', auth: 'studioJwt' },
+  { method: 'GET', path: '/v1/companies/{companyId}', function: 'getCompany', auth: 'studioJwt' },
+  { method: 'GET', path: '/v1/companies/{companyId}/timeline', function: 'getTimeline', auth: 'studioJwt' },
+  { method: 'POST', path: '/v1/companies/{companyId}/extensions', function: 'extendServices', auth: 'studioJwt' },
+  { method: 'POST', path: '/v1/companies/{companyId}/activation/resend', function: 'resendActivation', auth: 'studioJwt' },
+  { method: 'POST', path: '/v1/connections', function: 'connectToCompany', auth: 'studioJwt' },
+  { method: 'GET', path: '/v1/connections', function: 'listConnections', auth: 'studioJwt' },
+  // Mail scanners follow links: GET and HEAD only show; the company confirms with the form's POST.
+  { method: 'GET', path: '/v1/activations/{token}', function: 'activationPage', auth: 'none' },
+  { method: 'HEAD', path: '/v1/activations/{token}', function: 'activationPage', auth: 'none' },
+  { method: 'POST', path: '/v1/activations/{token}', function: 'activationPage', auth: 'none' },
+  { method: 'GET', path: '/v1/fic/webhook', function: 'ficWebhook', auth: 'none' },
+  { method: 'POST', path: '/v1/fic/webhook', function: 'ficWebhook', auth: 'none' },
+];
 
-const eventSources: readonly EventSourceSpec[] = [];
+const eventSources: readonly EventSourceSpec[] = [
+  { queue: 'ficEvents', function: 'ficEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5, reportBatchItemFailures: true },
+  // FIC's API rate limits: two requests in flight at most.
+  { queue: 'ficOutbound', function: 'ficOutbound', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 2, reportBatchItemFailures: true },
+];
 
 /**
  * Single-table design. Access patterns and key shapes are written down next to the

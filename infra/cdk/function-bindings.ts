@@ -8,6 +8,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { resourceEnv, topology, type FunctionKey, type FunctionSpec, type QueueKey } from '../topology.ts';
 import {
+  deadLetterQueueName,
   queueArn,
   queueKeys,
   queueName,
@@ -87,6 +88,11 @@ export function bindingFor(scope: Construct, key: FunctionKey, context: BindingC
   const sendsTo: readonly QueueKey[] = access.sendsTo ?? [];
   if (sendsTo.length > 0) {
     statements.push(allow(['sqs:SendMessage'], sendsTo.map((queue) => queueArn(scope, queueName(stage, queue)))));
+  }
+  // A consumer records messages that can never succeed on its source queue's DLQ, with the reason.
+  const consumedQueues = topology.eventSources.filter((source) => source.function === key).map((source) => source.queue);
+  if (consumedQueues.length > 0) {
+    statements.push(allow(['sqs:SendMessage'], consumedQueues.map((queue) => queueArn(scope, deadLetterQueueName(stage, queue)))));
   }
   if (access.sendsEmail) {
     Object.assign(environment, {

@@ -3,6 +3,7 @@
  * not connected to exists: those cases answer 404, exactly like an unknown id.
  */
 import * as domain from '#shared/domain/errors';
+import { ConcurrentModificationError, InvalidCursorError } from '#shared/use-cases/errors';
 import { HttpProblem, internalError } from './problem.ts';
 
 type Mapper = (error: never) => HttpProblem;
@@ -35,6 +36,10 @@ const mappings: [abstract new (...args: never[]) => Error, Mapper][] = [
     new HttpProblem(429, 'resend-too-soon', 'Email just sent', error.message, { retryAfterSeconds: error.retryAfterSeconds }, { 'retry-after': String(error.retryAfterSeconds) })],
   [domain.MissingCompanyEmailError, (error: domain.MissingCompanyEmailError) =>
     new HttpProblem(409, 'company-without-email', 'No email on Agyo', error.message)],
+  [InvalidCursorError, (error: InvalidCursorError) =>
+    new HttpProblem(400, 'malformed-request', 'Malformed request', error.message, { errors: [{ pointer: 'query:cursor', detail: error.message }] })],
+  [ConcurrentModificationError, () =>
+    new HttpProblem(409, 'concurrent-modification', 'Changed meanwhile', 'The company changed while this request was applied: read it again and retry.')],
 ];
 
 export function problemForError(error: unknown): HttpProblem {

@@ -115,7 +115,27 @@ export const companyView = z
 
 export const connectionResult = z.object({ view: companyView, alreadyConnected: z.boolean() });
 
-export const connectionsPage = z.object({ items: z.array(companyView), nextCursor: z.string().optional() });
+const serviceSummary = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('inactive') }),
+  z.object({ status: z.literal('active'), payer: payerView, since: instant }),
+]);
+
+export const connectionListItem = z
+  .discriminatedUnion('access', [
+    z.object({
+      access: z.literal('full'),
+      companyId: z.string(),
+      vatNumber: z.string(),
+      name: z.string(),
+      connection: connectionView,
+      services: z.object({ sdi: serviceSummary, eRicevi: serviceSummary }),
+      activationPending: z.boolean(),
+    }),
+    z.object({ access: z.literal('redacted'), companyId: z.string(), vatNumber: z.string(), name: z.string(), connection: connectionView }),
+  ])
+  .meta({ id: 'ConnectionListItem', description: 'One row of "Connessioni": services and payers once connected, redacted while pending.' });
+
+export const connectionsPage = z.object({ items: z.array(connectionListItem), nextCursor: z.string().optional() });
 
 const actor = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('studio'), studioId: z.string(), channel: z.enum(['portal', 'lynfa']) }),

@@ -28,12 +28,16 @@ vi.mock(import('../../infra/topology.ts'), async (importOriginal) => {
       deadLetter: { name: 'fic-outbound-dlq', maxReceiveCount: 8, retentionDays: 14 },
     },
   };
-  const routes = [
-    ...original.topology.routes,
+  const extraRoutes = [
     { method: 'POST', path: '/v1/fic/webhook', function: 'ficWebhook', auth: 'none' },
     { method: 'POST', path: '/v1/companies', function: 'createCompany', auth: 'studioJwt' },
     { method: 'GET', path: '/v1/activations/{token}', function: 'showActivation', auth: 'none' },
     { method: 'HEAD', path: '/v1/activations/{token}', function: 'showActivation', auth: 'none' },
+  ];
+  // The mocked routes take the place of real ones with the same method and path.
+  const routes = [
+    ...original.topology.routes.filter((route) => !extraRoutes.some((extra) => extra.method === route.method && extra.path === route.path)),
+    ...extraRoutes,
   ];
   const eventSources = [
     { queue: 'ficEvents', function: 'ficEventsProcessor', batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 1, reportBatchItemFailures: true },

@@ -191,8 +191,9 @@ describe.each(deployStages)('stage %s', (stage) => {
         }
       }
       const sendsTo: readonly QueueKey[] = access.sendsTo ?? [];
+      const consumed = topology.eventSources.filter((source) => source.function === key).map((source) => deadLetterQueueName(stage, source.queue));
       expect(resourcesFor(key, 'sqs:SendMessage').map((arn) => arn.split(':').at(-1)).sort()).toEqual(
-        sendsTo.map((queue) => queueName(stage, queue)).sort(),
+        [...sendsTo.map((queue) => queueName(stage, queue)), ...consumed].sort(),
       );
       for (const action of sesSendActions) {
         const resources = resourcesFor(key, action);

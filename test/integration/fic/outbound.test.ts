@@ -1,15 +1,13 @@
 /** Case 3's outbound leg on the local stack: a request on `ficOutbound` reaches the FIC simulator, once. */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { topology } from '../../../infra/topology.ts';
 import { SqsConnectionRequestPublisher } from '#shared/adapters/sqs-publisher';
 import { ficEventTypes } from '#shared/fic/event-types';
 import { eventually, sqs, stack } from '../../support/stack.ts';
 import { simulator } from './support.ts';
 
-const sendsRequests = topology.eventSources.some((source) => source.queue === 'ficOutbound');
 
-describe.runIf(sendsRequests)('connection requests to FIC', () => {
+describe('connection requests to FIC', () => {
   it('reach the simulator with the Studio and company; publishing twice stores one request; confirming sends connections.confirmed', async () => {
     const publisher = new SqsConnectionRequestPublisher(sqs, stack.queueUrls.ficOutbound);
     const requestId = `req-${randomUUID()}`;
