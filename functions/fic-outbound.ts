@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sqsClient } from '#shared/aws/clients';
 import { config, required } from '#shared/config';
+import { ficApiToken } from '#shared/fic/api-credentials';
 import { HttpFicConnectionApi } from '#shared/fic/connection-api';
 import { deadLetterQueueUrlOf, SqsRejectedMessageRecorder } from '#shared/fic/dead-letter';
 import { createFicOutboundHandler } from '#shared/fic/outbound-processor';
@@ -12,8 +13,7 @@ import { logger } from '#shared/observability/logger';
 const sendRequests = createFicOutboundHandler({
   api: new HttpFicConnectionApi({
     baseUrl: config().FIC_API_BASE_URL,
-    // On AWS the credential lives in Secrets Manager (FIC_API_CREDENTIALS_SECRET): see the issue note.
-    token: () => required('FIC_API_TOKEN'),
+    token: ficApiToken,
     timeoutMs: 5_000,
   }),
   rejected: {

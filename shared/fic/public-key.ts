@@ -3,6 +3,7 @@
  * the FIC simulator's key, passed as FIC_PUBLIC_KEY_JWK; on AWS the SSM parameter named by
  * FIC_PUBLIC_KEY_PARAMETER holds it (PEM or JWK).
  */
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { importJWK, importSPKI, type JWK } from 'jose';
 import { ConfigurationError, config } from '#shared/config';
 import type { FicPublicKey } from './webhook-token.ts';
@@ -39,10 +40,9 @@ async function load(): Promise<FicPublicKey> {
   const settings = config();
   if (settings.FIC_PUBLIC_KEY_JWK) return importFicPublicKey(settings.FIC_PUBLIC_KEY_JWK);
   if (settings.FIC_PUBLIC_KEY_PARAMETER) {
-    // Reading SSM needs @aws-sdk/client-ssm, not a dependency yet (see the issue note).
-    throw new ConfigurationError(
-      `FIC_PUBLIC_KEY_PARAMETER (${settings.FIC_PUBLIC_KEY_PARAMETER}) is set but reading SSM is not supported yet: set FIC_PUBLIC_KEY_JWK`,
-    );
+    const value = await getParameter(settings.FIC_PUBLIC_KEY_PARAMETER);
+    if (!value) throw new ConfigurationError(`The SSM parameter ${settings.FIC_PUBLIC_KEY_PARAMETER} holds no FIC public key`);
+    return importFicPublicKey(value);
   }
   throw new ConfigurationError('Set FIC_PUBLIC_KEY_JWK or FIC_PUBLIC_KEY_PARAMETER: the webhook cannot verify FIC tokens without the key');
 }
