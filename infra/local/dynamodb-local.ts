@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { reservePort } from './ports.ts';
+import { stopProcess } from './processes.ts';
 
 export class JavaMissingError extends Error {
   override name = 'JavaMissingError';
@@ -69,10 +70,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   try {
     await waitUntilReady(endpoint, child, () => stderr);
   } catch (error) {
-    await stopChild(child);
+    await stopProcess(child, 'SIGTERM', 5_000);
     throw error;
   }
-  return { endpoint, pid: child.pid!, stop: () => stopChild(child) };
+  return { endpoint, pid: child.pid!, stop: () => stopProcess(child, 'SIGTERM', 5_000) };
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
@@ -97,16 +98,4 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
   } finally {
     client.destroy();
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

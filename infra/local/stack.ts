@@ -15,6 +15,7 @@ import { ficWebhookUrl } from '#shared/fic/event-types';
 import { startEmulators, type EmulatorPorts, type Emulators } from './emulators.ts';
 import { startFicSimulator, type FicSimulator } from './fic-simulator.ts';
 import { reservePort } from './ports.ts';
+import { stopProcess } from './processes.ts';
 import { localResourceName, provisionQueues, provisionTable } from './provision.ts';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -183,16 +184,4 @@ function parseListening(line: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill(signal);
-  });
 }

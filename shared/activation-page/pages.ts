@@ -1,26 +1,12 @@
 // The activation page's HTML: small, Italian, readable on a phone, usable with a keyboard and a
 // screen reader, and with no script at all. Every value from the database is escaped.
 import type { PayerChange } from '#shared/domain/confirm-activation';
-import type { Instant } from '#shared/domain/instant';
+import type { ActivationPreview, ConfirmedActivation } from '#shared/use-cases/activation-page';
 import { escapeHtml } from '#shared/email/escape-html';
 import { describeChanges, formatRomeDateTime, joinItalian } from '#shared/email/italian-wording';
 
-export interface ActivationPreview {
-  companyName: string;
-  vatNumber: string;
-  studioNames: string[];
-  changes: PayerChange[];
-  expiresAt: Instant;
-  /** When known, the payer Studios' names by id (otherwise the only Studio listed is named). */
-  studioNamesById?: Record<string, string>;
-}
-
-export interface ConfirmedActivation {
-  companyName: string;
-  changes: PayerChange[];
-  studioNames?: string[];
-  studioNamesById?: Record<string, string>;
-}
+/** The result page names no Studio: the payers after confirmation are all the FIC client. */
+export type { ActivationPreview, ConfirmedActivation };
 
 /** Why a link cannot be used; `forbidden` is a POST that failed the anti-forgery check. */
 export type RefusalKind = 'unknown' | 'used' | 'expired' | 'revoked' | 'forbidden' | 'tooLarge' | 'failed';
@@ -115,7 +101,7 @@ export function confirmedPage(result: ConfirmedActivation, nonce: string): strin
     nonce,
     `<h1>Attivazione confermata</h1>
 <p role="status">Grazie. Per <strong>${escapeHtml(result.companyName)}</strong> i servizi di fatturazione elettronica su Agyo sono ora a carico del cliente FIC.</p>
-${changesTable(result.changes, result.studioNames ?? [], result.studioNamesById, 'Cosa è cambiato')}
+${changesTable(result.changes, [], undefined, 'Cosa è cambiato')}
 <p class="note">Puoi chiudere questa pagina.</p>`,
   );
 }

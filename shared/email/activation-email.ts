@@ -13,7 +13,7 @@ export interface RenderedEmail {
 }
 
 /** Optional: the payer Studios' names by id, when the sender knows them (otherwise the only Studio listed). */
-export type ActivationEmailContent = ActivationEmail & { studioNamesById?: Readonly<Record<string, string>> };
+export type ActivationEmailContent = ActivationEmail;
 
 export class InvalidConfirmUrlError extends Error {
   override name = 'InvalidConfirmUrlError';

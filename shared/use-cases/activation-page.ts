@@ -6,7 +6,7 @@ import { activationPreview, confirmActivation } from '#shared/domain/confirm-act
 import type { PayerChange } from '#shared/domain/confirm-activation';
 import { ActivationExpiredError, ActivationNotPendingError, ActivationTokenMismatchError } from '#shared/domain/errors';
 import type { Instant } from '#shared/domain/instant';
-import { retryOnConflict, studioNamesOf } from './common.ts';
+import { retryOnConflict, studioNamesByIdOf, studioNamesOf } from './common.ts';
 import type { CoreDependencies } from './common.ts';
 import { ActivationLinkError } from './errors.ts';
 import type { TokenIssuer } from './ports.ts';
@@ -20,9 +20,13 @@ export interface ActivationPreview {
   vatNumber: string;
   /** The Studios actively connected to the company, by display name. */
   studioNames: string[];
+  /** Display names by studio id, to name the Studio that pays before the change. */
+  studioNamesById: Record<string, string>;
   changes: PayerChange[];
   expiresAt: Instant;
 }
+
+export type ConfirmedActivation = Pick<ActivationPreview, 'companyName' | 'changes'>;
 
 type Deps = CoreDependencies & { tokens: Pick<TokenIssuer, 'hash'> };
 
@@ -41,6 +45,7 @@ export async function previewActivation(deps: Deps, input: { token: string }): P
     companyName: found.company.name,
     vatNumber: found.company.vatNumber,
     studioNames: studioNamesOf(found.connections),
+    studioNamesById: studioNamesByIdOf(found.connections),
     changes: activationPreview(found.company),
     expiresAt: record.expiresAt,
   };
@@ -54,7 +59,7 @@ export async function previewActivation(deps: Deps, input: { token: string }): P
 export async function confirmActivationByToken(
   deps: Deps,
   input: { token: string },
-): Promise<{ companyName: string; changes: PayerChange[] }> {
+): Promise<ConfirmedActivation> {
   const tokenHash = hashOf(deps, input.token);
   return retryOnConflict(async () => {
     const record = await deps.repository.activation(tokenHash);

@@ -80,6 +80,11 @@ export function studioNamesOf(connections: readonly ConnectionRecord[]): string[
     .map((record) => record.displayName);
 }
 
+/** Every connected Studio's display name by id: the email and the page name who pays today. */
+export function studioNamesByIdOf(connections: readonly ConnectionRecord[]): Record<string, string> {
+  return Object.fromEntries(connections.map((record) => [record.connection.studioId, record.displayName]));
+}
+
 export function activationLink(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/v1/activations/${token}`;
 }
@@ -100,6 +105,7 @@ export function activationEmailFor(
     companyName: effect.companyName,
     vatNumber: company.vatNumber,
     studioNames: studioNamesOf(connections),
+    studioNamesById: studioNamesByIdOf(connections),
     changes: activationPreview(company),
     confirmUrl: activationLink(publicBaseUrl, token),
     expiresAt: effect.expiresAt,

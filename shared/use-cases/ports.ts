@@ -27,6 +27,8 @@ export interface ActivationEmail {
   vatNumber: string;
   /** The Studios connected to the company, by display name (the email says who set it up). */
   studioNames: string[];
+  /** Display names by studio id, to name the Studio that pays before the change. */
+  studioNamesById: Record<string, string>;
   changes: PayerChange[];
   /** The activation page link, token included: never logged. */
   confirmUrl: string;

@@ -42,6 +42,7 @@ describe('SesMailer through the SES emulator', () => {
       companyName: "Caffè dell'Angolo S.r.l. – Perché sì",
       vatNumber: '01234567897',
       studioNames: ['Studio Bianchi & Associati'],
+      studioNamesById: { 'studio-1': 'Studio Bianchi & Associati' },
       changes: [
         { service: 'sdi', before: { kind: 'studio', studioId: 'studio-1' }, after: { kind: 'ficClient' } },
         { service: 'eRicevi', before: { kind: 'studio', studioId: 'studio-1' }, after: { kind: 'ficClient' } },

@@ -101,6 +101,8 @@ describe('case 2: the Studio creates the company and extends sdi and eRicevi', (
       { service: 'sdi', before: { kind: 'studio', studioId: studio.studioId }, after: { kind: 'ficClient' } },
       { service: 'eRicevi', before: { kind: 'studio', studioId: studio.studioId }, after: { kind: 'ficClient' } },
     ]);
+    // The email names the Studio that pays today, so the company knows whose bill it takes over.
+    expect(email.studioNamesById).toEqual({ [studio.studioId]: 'Studio Bianchi' });
     await confirmActivationByToken(deps, { token: tokenOf(email) });
 
     const view = await getCompanyForStudio(deps, { studioId: studio.studioId, companyId: created.companyId });

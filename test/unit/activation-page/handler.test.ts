@@ -12,6 +12,7 @@ const preview: ActivationPreview = {
   companyName: "Caffè dell'Angolo <S.r.l.>",
   vatNumber: '01234567897',
   studioNames: ['Studio Bianchi'],
+  studioNamesById: { 'studio-1': 'Studio Bianchi' },
   changes: [
     { service: 'sdi', before: { kind: 'studio', studioId: 'studio-1' }, after: { kind: 'ficClient' } },
     { service: 'eRicevi', before: null, after: { kind: 'ficClient' } },

@@ -11,6 +11,7 @@ function email(overrides: Partial<ActivationEmailContent> = {}): ActivationEmail
     companyName: "Caffè dell'Angolo S.r.l.",
     vatNumber: '01234567897',
     studioNames: ['Studio Bianchi & Associati'],
+    studioNamesById: {},
     changes: [
       { service: 'sdi', before: { kind: 'studio', studioId: 'studio-1' }, after: { kind: 'ficClient' } },
       { service: 'eRicevi', before: null, after: { kind: 'ficClient' } },

@@ -8,6 +8,7 @@ const email: ActivationEmail = {
   companyName: "Caffè dell'Angolo S.r.l.",
   vatNumber: '01234567897',
   studioNames: ['Studio Bianchi'],
+  studioNamesById: {},
   changes: [
     { service: 'sdi', before: null, after: { kind: 'ficClient' } },
     { service: 'eRicevi', before: null, after: { kind: 'ficClient' } },
