@@ -122,6 +122,13 @@ const functionSpecs = {
     memoryMb: 256,
     access: { callsFic: true },
   },
+  apiDocs: {
+    entry: 'functions/api-docs.ts',
+    description: 'API documentation: Swagger UI (swagger-ui-dist, no CDN) and the generated OpenAPI document',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: {},
+  },
 } satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof functionSpecs;
@@ -163,6 +170,9 @@ const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/activations/{token}', function: 'activationPage', auth: 'none' },
   { method: 'GET', path: '/v1/fic/webhook', function: 'ficWebhook', auth: 'none' },
   { method: 'POST', path: '/v1/fic/webhook', function: 'ficWebhook', auth: 'none' },
+  { method: 'GET', path: '/v1/docs', function: 'apiDocs', auth: 'none' },
+  { method: 'GET', path: '/v1/docs/{asset}', function: 'apiDocs', auth: 'none' },
+  { method: 'GET', path: '/v1/openapi.json', function: 'apiDocs', auth: 'none' },
 ];
 
 const eventSources: readonly EventSourceSpec[] = [
