@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing running (domain, handlers with fixtures, CDK assertions);
-// `stack` shares one local stack (emulators + function host on free ports) started by its global setup.
+// Three projects: `unit` needs nothing running (domain, handlers with fixtures, CDK assertions);
+// `stack` shares one local stack (emulators + function host on free ports) started by its global setup;
+// `reliability` has a stack of its own (fault proxies, short visibility timeout, captured function logs),
+// whose files run one at a time because they inject faults into it; the crash test starts its own.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -23,6 +25,17 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/reliability/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          fileParallelism: false,
         },
       },
     ],

@@ -40,6 +40,13 @@ const environmentSchema = z.object({
   FIC_API_TOKEN: z.string().min(1).optional(),
   FIC_API_CREDENTIALS_SECRET: z.string().min(1).optional(),
   FIC_OUTBOUND_QUEUE_URL: z.url().optional(),
+  /**
+   * How long the processor that owes a confirmation email holds it before a redelivery may take it over.
+   * Must stay below the fic-events visibility timeout (180 s): a redelivery of a crashed sender's message
+   * that still finds the lease held acknowledges it, and the email would never be sent. Tests that
+   * provision the queue with a shorter visibility timeout shorten this too.
+   */
+  FIC_EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(900).default(60),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 

@@ -17,7 +17,12 @@ export interface EmulatorPorts {
 
 export interface Emulators {
   endpoints: { dynamoDb: string; sqs: string; ses: string };
-  dynamoDbPid: number;
+  /** The current DynamoDB Local process (it changes when DynamoDB Local is restarted). */
+  readonly dynamoDbPid: number;
+  /** Stops DynamoDB Local alone (SIGTERM), as an outage would; SQS and SES keep running. */
+  stopDynamoDb(): Promise<void>;
+  /** Starts DynamoDB Local again on the same port and storage (on disk: the data is still there). */
+  startDynamoDb(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,11 +40,14 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     for (const stopOne of started.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const dynamoDb: DynamoDbLocal = await startDynamoDbLocal({
-      port: options.ports.dynamoDb,
-      ...(options.dynamoDbDataDir ? { dataDir: options.dynamoDbDataDir } : {}),
+    const dataDir = options.dynamoDbDataDir ? { dataDir: options.dynamoDbDataDir } : {};
+    let dynamoDb: DynamoDbLocal | undefined = await startDynamoDbLocal({ port: options.ports.dynamoDb, ...dataDir });
+    const dynamoDbPort = Number(new URL(dynamoDb.endpoint).port);
+    const dynamoDbEndpoint = dynamoDb.endpoint;
+    let dynamoDbPid = dynamoDb.pid;
+    started.push(async () => {
+      await dynamoDb?.stop();
     });
-    started.push(dynamoDb.stop);
 
     const sqsPort = await reservePort('SQS emulator', options.ports.sqs, host);
     const sqsServer = await createSqsServer({
@@ -58,11 +66,22 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
 
     return {
       endpoints: {
-        dynamoDb: dynamoDb.endpoint,
+        dynamoDb: dynamoDbEndpoint,
         sqs: `http://${host}:${sqsPort}`,
         ses: `http://${host}:${sesPort}`,
       },
-      dynamoDbPid: dynamoDb.pid,
+      get dynamoDbPid() {
+        return dynamoDbPid;
+      },
+      stopDynamoDb: async () => {
+        await dynamoDb?.stop();
+        dynamoDb = undefined;
+      },
+      startDynamoDb: async () => {
+        if (dynamoDb) return;
+        dynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, ...dataDir });
+        dynamoDbPid = dynamoDb.pid;
+      },
       stop,
     };
   } catch (error) {

@@ -64,9 +64,18 @@ export async function provisionTable(client: DynamoDBClient, tableName: string):
   }
 }
 
+export interface QueueProvisioningOptions {
+  /**
+   * Test-only: every queue's visibility timeout instead of the topology's (crash tests cannot wait
+   * 180 s for a redelivery). The topology itself is unchanged.
+   */
+  visibilityTimeoutOverrideSeconds?: number;
+}
+
 export async function provisionQueues(
   client: SQSClient,
   nameOf: (baseName: string) => string,
+  options: QueueProvisioningOptions = {},
 ): Promise<Pick<ProvisionedResources, 'queueUrls' | 'deadLetterQueueUrls'>> {
   const queueUrls = {} as Record<QueueKey, string>;
   const deadLetterQueueUrls = {} as Record<QueueKey, string>;
@@ -82,7 +91,7 @@ export async function provisionQueues(
       new CreateQueueCommand({
         QueueName: nameOf(queue.name),
         Attributes: {
-          VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+          VisibilityTimeout: String(options.visibilityTimeoutOverrideSeconds ?? queue.visibilityTimeoutSeconds),
           MessageRetentionPeriod: String(queue.retentionDays * 86_400),
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: queue.deadLetter.maxReceiveCount }),
         },

@@ -4,6 +4,7 @@
  * can crash or be restarted while tables and queues persist, as on AWS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -30,8 +31,18 @@ export interface LocalStackOptions {
   region?: string;
   /** Extra environment for the functions (e.g. FIC settings). */
   functionEnv?: Record<string, string>;
-  /** Where the function host's output goes; defaults to this process's. */
-  functionHostOutput?: 'inherit' | 'ignore';
+  /**
+   * Where the function host's output goes; defaults to this process's. `{ file }` appends every
+   * line it writes (stdout and stderr) to that file, e.g. for a test that scans the logs.
+   */
+  functionHostOutput?: 'inherit' | 'ignore' | { file: string };
+  /** Test-only: provisions every queue with this visibility timeout instead of the topology's. */
+  visibilityTimeoutOverrideSeconds?: number;
+  /**
+   * Test-only: where the functions reach the emulators, given where they listen (e.g. through a
+   * fault-injecting proxy). Endpoints left out are reached directly.
+   */
+  functionEndpoints?: (endpoints: Emulators['endpoints']) => Promise<Partial<Emulators['endpoints']>> | Partial<Emulators['endpoints']>;
 }
 
 export interface LocalStack {
@@ -43,7 +54,11 @@ export interface LocalStack {
   tableName: string;
   queueUrls: Record<QueueKey, string>;
   deadLetterQueueUrls: Record<QueueKey, string>;
-  dynamoDbPid: number;
+  readonly dynamoDbPid: number;
+  /** Stops DynamoDB Local alone, as an outage would; the function host and the other emulators keep running. */
+  stopDynamoDb(): Promise<void>;
+  /** Starts DynamoDB Local again on the same port and storage. */
+  startDynamoDb(): Promise<void>;
   /** The environment the functions run with (as the CDK app sets it on AWS). */
   functionEnv: Record<string, string>;
   functionHostPid(): number | undefined;
@@ -69,21 +84,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamoDb = new DynamoDBClient({ region, endpoint: emulators.endpoints.dynamoDb, credentials: localCredentials });
     const sqs = new SQSClient({ region, endpoint: emulators.endpoints.sqs, credentials: localCredentials });
     await provisionTable(dynamoDb, tableName);
-    const queues = await provisionQueues(sqs, (name) => localResourceName(stage, name));
+    const queues = await provisionQueues(
+      sqs,
+      (name) => localResourceName(stage, name),
+      options.visibilityTimeoutOverrideSeconds === undefined ? {} : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds },
+    );
     dynamoDb.destroy();
     sqs.destroy();
 
+    const reached = { ...emulators.endpoints, ...(await options.functionEndpoints?.(emulators.endpoints)) };
     const functionEnv: Record<string, string> = {
       STAGE: stage,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamoDb,
-      AWS_ENDPOINT_URL_SQS: emulators.endpoints.sqs,
-      AWS_ENDPOINT_URL_SES: emulators.endpoints.ses,
+      AWS_ENDPOINT_URL_DYNAMODB: reached.dynamoDb,
+      AWS_ENDPOINT_URL_SQS: reached.sqs,
+      AWS_ENDPOINT_URL_SES: reached.ses,
       [resourceEnv.tableName]: tableName,
       ...Object.fromEntries(
-        (Object.keys(queues.queueUrls) as QueueKey[]).map((key) => [resourceEnv.queueUrl(key), queues.queueUrls[key]]),
+        (Object.keys(queues.queueUrls) as QueueKey[]).map((key) => [resourceEnv.queueUrl(key), reachedQueueUrl(queues.queueUrls[key], reached.sqs)]),
       ),
       LOCAL_KEYS_DIR: options.keysDir,
       ...options.functionEnv,
@@ -123,7 +143,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ficSimulatorUrl: ficSimulator.url,
       tableName,
       ...queues,
-      dynamoDbPid: emulators.dynamoDbPid,
+      get dynamoDbPid() {
+        return emulators.dynamoDbPid;
+      },
+      stopDynamoDb: () => emulators.stopDynamoDb(),
+      startDynamoDb: () => emulators.startDynamoDb(),
       functionEnv,
       functionHostPid: () => functionHost?.pid,
       killFunctionHost: async () => {
@@ -147,8 +171,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function spawnFunctionHost(
   env: Record<string, string>,
   port: number,
-  output: 'inherit' | 'ignore',
+  output: 'inherit' | 'ignore' | { file: string },
 ): Promise<{ child: ChildProcess; url: string }> {
+  const toFile = typeof output === 'object' ? output.file : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'infra/local/function-host-main.ts')], {
     cwd: repositoryRoot,
     env: { ...process.env, ...env, LOCAL_API_PORT: String(port) },
@@ -158,6 +183,7 @@ async function spawnFunctionHost(
   let stderrTail = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     if (output === 'inherit') process.stderr.write(chunk);
+    if (toFile) appendFileSync(toFile, chunk);
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
   });
   const lines = createInterface({ input: child.stdout! });
@@ -171,10 +197,21 @@ async function spawnFunctionHost(
         resolve(listening);
       } else if (output === 'inherit') {
         process.stdout.write(`${line}\n`);
+      } else if (toFile) {
+        appendFileSync(toFile, `${line}\n`);
       }
     });
   });
   return { child, url };
+}
+
+/** The SDK sends SQS calls to the queue URL's host: functions reaching SQS elsewhere get URLs on that host. */
+function reachedQueueUrl(queueUrl: string, sqsEndpoint: string): string {
+  const url = new URL(queueUrl);
+  const endpoint = new URL(sqsEndpoint);
+  url.protocol = endpoint.protocol;
+  url.host = endpoint.host;
+  return url.toString();
 }
 
 function parseListening(line: string): string | undefined {

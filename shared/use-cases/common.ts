@@ -18,6 +18,8 @@ export interface EmailDependencies {
   tokens: TokenIssuer;
   /** Where the public API answers: the activation link is `${publicBaseUrl}/v1/activations/${token}`. */
   publicBaseUrl: string;
+  /** How long a processor owing an email holds it (`EMAIL_LEASE_SECONDS` when absent); below the queue's visibility timeout. */
+  emailLeaseSeconds?: number;
 }
 
 export interface UseCaseDependencies extends CoreDependencies, EmailDependencies {

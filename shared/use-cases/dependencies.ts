@@ -30,6 +30,9 @@ export function makeUseCaseDependencies(ports: {
     get publicBaseUrl() {
       return config().PUBLIC_BASE_URL;
     },
+    get emailLeaseSeconds() {
+      return config().FIC_EMAIL_LEASE_SECONDS;
+    },
     mailer: ports.mailer,
     connectionRequests: ports.connectionRequests,
   };

@@ -36,6 +36,8 @@ export { PermanentEventError } from './errors.ts';
 export const EMAIL_LEASE_SECONDS = 60;
 const MAX_ATTEMPTS = 12;
 
+const leaseSeconds = (deps: EmailDependencies) => deps.emailLeaseSeconds ?? EMAIL_LEASE_SECONDS;
+
 type ActivationEvent = Extract<FicEvent, { kind: 'einvoicingActivated' }>;
 type ConnectionEvent = Exclude<FicEvent, ActivationEvent>;
 type Deps = CoreDependencies & EmailDependencies;
@@ -84,7 +86,7 @@ async function handleActivation(deps: Deps, event: ActivationEvent): Promise<Fic
     );
     const owesEmail = outcome.effects.some((effect) => effect.kind === 'sendActivationEmail');
     const result = activationResult(existing, outcome);
-    const lease: EffectsLease = { owner, untilEpochMs: toMillis(now) + EMAIL_LEASE_SECONDS * 1000 };
+    const lease: EffectsLease = { owner, untilEpochMs: toMillis(now) + leaseSeconds(deps) * 1000 };
     const marker: FicEventMarker = {
       eventId: event.eventId,
       kind: event.kind,
@@ -159,7 +161,7 @@ async function settleDuplicate(deps: Deps, eventId: string, owner: string): Prom
     if (marker.lease !== undefined && marker.lease.untilEpochMs >= nowEpochMs) {
       return { outcome: 'duplicate', detail: 'emailInProgress' };
     }
-    const lease: EffectsLease = { owner, untilEpochMs: nowEpochMs + EMAIL_LEASE_SECONDS * 1000 };
+    const lease: EffectsLease = { owner, untilEpochMs: nowEpochMs + leaseSeconds(deps) * 1000 };
     const found = await deps.repository.companyWithConnections(marker.pendingEmail.companyId);
     const pending = found?.company.pendingActivation;
     try {
