@@ -29,6 +29,8 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   memoryMb: number;
   access: FunctionAccess;
+  /** npm packages whose files the function reads from disk at run time: shipped beside the bundle. */
+  runtimePackages?: readonly string[];
 }
 
 export interface RouteSpec {
@@ -128,6 +130,7 @@ const functionSpecs = {
     timeoutSeconds: 10,
     memoryMb: 256,
     access: {},
+    runtimePackages: ['swagger-ui-dist'],
   },
 } satisfies Record<string, FunctionSpec>;
 

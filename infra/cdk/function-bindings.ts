@@ -23,7 +23,6 @@ import {
 } from './names.ts';
 import { ficIssuer, type StageConfig } from './stages.ts';
 
-export const ficWebhookPath = '/v1/fic/webhook';
 
 export const tableReadActions = [
   'dynamodb:GetItem',
@@ -76,6 +75,8 @@ export function bindingFor(scope: Construct, key: FunctionKey, context: BindingC
     POWERTOOLS_LOGGER_LOG_EVENT: 'false',
     STUDIO_JWT_ISSUER: config.studioJwt.issuer,
     STUDIO_JWT_AUDIENCE: config.studioJwt.audience.join(','),
+    // Links (activation emails and page), the webhook's JWT audience and the API document's server.
+    PUBLIC_BASE_URL: context.publicApiUrl,
     NODE_OPTIONS: '--enable-source-maps',
   };
   const statements: PolicyStatement[] = [];
@@ -98,7 +99,6 @@ export function bindingFor(scope: Construct, key: FunctionKey, context: BindingC
     Object.assign(environment, {
       SES_SENDER: config.senderAddress,
       SES_CONFIGURATION_SET: sesConfigurationSetName(stage),
-      PUBLIC_BASE_URL: context.publicApiUrl,
     });
     statements.push(
       allow(
@@ -125,9 +125,6 @@ export function bindingFor(scope: Construct, key: FunctionKey, context: BindingC
       FIC_PUBLIC_KEY_PARAMETER: config.fic.publicKeyParameterName,
       FIC_APP_ID: config.fic.appId,
       FIC_ISSUER: ficIssuer,
-      WEBHOOK_PUBLIC_URL: `${context.publicApiUrl}${ficWebhookPath}`,
-      // shared/config.ts derives the webhook's expected JWT audience from the public base URL.
-      PUBLIC_BASE_URL: context.publicApiUrl,
     });
     statements.push(allow(['ssm:GetParameter'], [parameterArn(scope, config.fic.publicKeyParameterName)]));
   }

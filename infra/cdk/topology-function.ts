@@ -71,9 +71,20 @@ export class TopologyFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         tsconfig: path.join(repositoryRoot, 'tsconfig.json'),
+        // Copied from the installed tree rather than `nodeModules` (which runs npm install: no network at synth).
+        ...(props.spec.runtimePackages?.length ? { commandHooks: copyRuntimePackages(props.spec.runtimePackages) } : {}),
       },
     });
     logGroup.grantWrite(role);
     for (const statement of props.statements) role.addToPolicy(statement);
   }
+}
+
+function copyRuntimePackages(packages: readonly string[]) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      packages.map((name) => `mkdir -p "${outputDir}/node_modules" && cp -R "${path.join(repositoryRoot, 'node_modules', name)}" "${outputDir}/node_modules/"`),
+  };
 }

@@ -51,4 +51,14 @@ describe('function bundles (dev)', () => {
     });
     expect(output.trim().split('\n').at(-1)).toBe('function');
   });
+
+  const withRuntimePackages = functionKeys.filter((key) => topology.functions[key].runtimePackages?.length);
+
+  it.each(withRuntimePackages)('%s ships the packages it reads at run time beside its bundle', (key) => {
+    for (const name of topology.functions[key].runtimePackages ?? []) {
+      const script = `import { createRequire } from 'node:module'; console.log(createRequire(${JSON.stringify(pathToFileURL(path.join(bundleDir(key), 'index.mjs')).href)}).resolve(${JSON.stringify(`${name}/package.json`)}));`;
+      const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 }).trim();
+      expect(resolved.startsWith(bundleDir(key))).toBe(true);
+    }
+  });
 });

@@ -79,7 +79,6 @@ describe('a topology using every feature', () => {
       FIC_PUBLIC_KEY_PARAMETER: synth.config.fic.publicKeyParameterName,
       FIC_APP_ID: synth.config.fic.appId,
       FIC_ISSUER: 'https://api-v2.fattureincloud.it',
-      WEBHOOK_PUBLIC_URL: `${synth.config.publicApiUrl}/v1/fic/webhook`,
       PUBLIC_BASE_URL: synth.config.publicApiUrl,
     });
     expect(resourcesFor('ficWebhook', 'ssm:GetParameter')).toEqual([expect.stringMatching(new RegExp(`:parameter${synth.config.fic.publicKeyParameterName}$`))]);
