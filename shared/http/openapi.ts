@@ -36,34 +36,37 @@ const problemDescriptions: Record<number, string> = {
   429: 'Too soon: retry after the given seconds',
 };
 
+/** Every Studio operation: the JWT authorizer answers 401 itself, before any handler, in API Gateway's own format. */
+const unauthorized = { 401: { description: problemDescriptions[401]!, schema: api.gatewayMessage } };
+
 export const operations: readonly Operation[] = [
   {
     method: 'post', path: '/v1/companies', operationId: 'createCompany', tag: 'Studio', studio: true,
     summary: 'Create a company, optionally extending the Studio\'s services to it (cases 1 and 2)',
     body: api.createCompanyBody,
-    responses: { 201: { description: 'Created; the Studio is connected at once', schema: api.companyView }, ...problems(400, 403, 409, 413, 415, 422) },
+    responses: { 201: { description: 'Created; the Studio is connected at once', schema: api.companyView }, ...unauthorized, ...problems(400, 403, 409, 413, 415, 422) },
   },
   {
     method: 'get', path: '/v1/companies/{companyId}', operationId: 'getCompany', tag: 'Studio', studio: true, pathParams: ['companyId'],
     summary: 'Read a company as this Studio may see it',
-    responses: { 200: { description: 'The company', schema: api.companyView }, ...problems(400, 403, 404) },
+    responses: { 200: { description: 'The company', schema: api.companyView }, ...unauthorized, ...problems(400, 403, 404) },
   },
   {
     method: 'get', path: '/v1/companies/{companyId}/timeline', operationId: 'getTimeline', tag: 'Studio', studio: true, pathParams: ['companyId'],
     summary: 'The company\'s timeline: who changed what, when, through which channel',
     query: api.pageQuery,
-    responses: { 200: { description: 'A page of the timeline, newest first', schema: api.timelinePage }, ...problems(400, 403, 404) },
+    responses: { 200: { description: 'A page of the timeline, oldest first', schema: api.timelinePage }, ...unauthorized, ...problems(400, 403, 404) },
   },
   {
     method: 'post', path: '/v1/companies/{companyId}/extensions', operationId: 'extendServices', tag: 'Studio', studio: true, pathParams: ['companyId'],
     summary: 'Extend the Studio\'s own sdi / eRicevi to the company (case 2)',
     body: api.extendServicesBody,
-    responses: { 200: { description: 'The company after the extension', schema: api.companyView }, ...problems(400, 403, 404, 409, 413, 415, 422) },
+    responses: { 200: { description: 'The company after the extension', schema: api.companyView }, ...unauthorized, ...problems(400, 403, 404, 409, 413, 415, 422) },
   },
   {
     method: 'post', path: '/v1/companies/{companyId}/activation/resend', operationId: 'resendActivation', tag: 'Studio', studio: true, pathParams: ['companyId'],
     summary: 'Send the confirmation email again (the previous link stops working)',
-    responses: { 202: { description: 'Sent', schema: api.resendResult }, ...problems(400, 403, 404, 409, 429) },
+    responses: { 202: { description: 'Sent', schema: api.resendResult }, ...unauthorized, ...problems(400, 403, 404, 409, 429) },
   },
   {
     method: 'post', path: '/v1/connections', operationId: 'connectToCompany', tag: 'Studio', studio: true,
@@ -72,6 +75,7 @@ export const operations: readonly Operation[] = [
     responses: {
       200: { description: 'Already connected (or already requested): nothing new', schema: api.connectionResult },
       202: { description: 'Requested: FIC asks the company to confirm', schema: api.connectionResult },
+      ...unauthorized,
       ...problems(400, 403, 404, 413, 415, 422),
     },
   },
@@ -79,7 +83,7 @@ export const operations: readonly Operation[] = [
     method: 'get', path: '/v1/connections', operationId: 'listConnections', tag: 'Studio', studio: true,
     summary: 'The Studio\'s connections ("Connessioni", STARTUPAGYO)',
     query: api.pageQuery,
-    responses: { 200: { description: 'A page of connections', schema: api.connectionsPage }, ...problems(400, 403) },
+    responses: { 200: { description: 'A page of connections', schema: api.connectionsPage }, ...unauthorized, ...problems(400, 403) },
   },
   {
     method: 'get', path: '/v1/fic/webhook', operationId: 'verifyFicSubscription', tag: 'FIC',
@@ -97,9 +101,32 @@ export const operations: readonly Operation[] = [
     responses: { 200: { description: 'The page', contentType: 'text/html' }, 404: { description: 'Unknown link' }, 410: { description: 'Used, revoked or expired link' } },
   },
   {
+    method: 'head', path: '/v1/activations/{token}', operationId: 'showActivationHeaders', tag: 'Company', pathParams: ['token'],
+    summary: 'The confirmation page\'s headers without its body (link checkers, mail scanners); changes nothing',
+    responses: { 200: { description: 'The page would be shown' }, 404: { description: 'Unknown link' }, 410: { description: 'Used, revoked or expired link' } },
+  },
+  {
     method: 'post', path: '/v1/activations/{token}', operationId: 'confirmActivation', tag: 'Company', pathParams: ['token'],
     summary: 'The company presses the button: both services pass to the company\'s bill',
     responses: { 200: { description: 'Confirmed (HTML)', contentType: 'text/html' }, 403: { description: 'Missing anti-forgery value' }, 410: { description: 'Used, revoked or expired link' } },
+  },
+  {
+    method: 'get', path: '/v1/openapi.json', operationId: 'openApiDocument', tag: 'Operations',
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { description: 'The document', contentType: 'application/json' } },
+  },
+  {
+    method: 'get', path: '/v1/docs', operationId: 'apiDocs', tag: 'Operations',
+    summary: 'The API documentation (Swagger UI over this document)',
+    responses: { 200: { description: 'The page', contentType: 'text/html' } },
+  },
+  {
+    method: 'get', path: '/v1/docs/{asset}', operationId: 'apiDocsAsset', tag: 'Operations', pathParams: ['asset'],
+    summary: 'A file of the documentation page (script, style sheet, icon)',
+    responses: {
+      200: { description: 'The file (text/css, text/javascript or image/png)' },
+      404: { description: 'No such documentation file', schema: api.problem, contentType: 'application/problem+json' },
+    },
   },
   {
     method: 'get', path: '/v1/health', operationId: 'health', tag: 'Operations',

@@ -1,7 +1,7 @@
 /**
  * The Studio API's contract as zod schemas: what each operation takes and returns. The route
  * handlers validate with them, and the OpenAPI 3.1 document is generated from them, so the two
- * cannot drift (`test/integration/studio-api/openapi-contract.test.ts` checks real responses).
+ * cannot drift (`test/e2e/openapi-contract.test.ts` checks real responses).
  */
 import { z } from 'zod';
 import { InvalidTaxCodeError, InvalidVatNumberError } from '#shared/domain/errors';
@@ -150,6 +150,11 @@ export const timelinePage = z.object({
 });
 
 export const resendResult = z.object({ requestedAt: instant, expiresAt: instant });
+
+/** API Gateway's own answer where no handler runs: the JWT authorizer's 401 (`{"message":"Unauthorized"}`). */
+export const gatewayMessage = z
+  .object({ message: z.string() })
+  .meta({ id: 'GatewayMessage', description: "API Gateway's own answer, given before any handler runs (e.g. the JWT authorizer's 401)." });
 
 export const problem = z
   .object({

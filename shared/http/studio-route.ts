@@ -104,11 +104,15 @@ function channelFrom(event: APIGatewayProxyEventV2WithJWTAuthorizer): Channel {
 function parseJsonBody(event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.');
+    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.', {
+      errors: [{ pointer: 'header:content-type', detail: contentType ? 'must be application/json' : 'missing' }],
+    });
   }
   const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw) > maxBodyBytes) {
-    throw new HttpProblem(413, 'payload-too-large', 'Payload too large', `The body may hold at most ${maxBodyBytes} bytes.`);
+    throw new HttpProblem(413, 'payload-too-large', 'Payload too large', `The body may hold at most ${maxBodyBytes} bytes.`, {
+      errors: [{ pointer: '', detail: `larger than ${maxBodyBytes} bytes` }],
+    });
   }
   try {
     return JSON.parse(raw);
@@ -121,9 +125,17 @@ function parsePart<S extends z.ZodType>(schema: S, value: unknown, where: 'path'
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   if (status === 404) throw new HttpProblem(404, 'not-found', 'Not found', 'No such resource.');
-  const errors: FieldError[] = parsed.error.issues.map((issue) => ({
-    pointer: where ? `${where}:${issue.path.join('.')}` : `/${issue.path.map(String).join('/')}`,
-    detail: issue.message,
-  }));
+  // An unknown key is reported at the key itself, not at the object that holds it.
+  const errors: FieldError[] = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ pointer: pointerTo(where, [...issue.path, key]), detail: `unknown field "${key}"` }))
+      : [{ pointer: pointerTo(where, issue.path), detail: issue.message }],
+  );
   throw invalidInput(status, where === 'query' ? 'Invalid query parameters.' : 'The body does not match what this operation takes.', errors);
+}
+
+/** `query:limit` for a parameter; an RFC 6901 JSON Pointer into the body (`""` is the whole body). */
+function pointerTo(where: 'path' | 'query' | '', path: readonly PropertyKey[]): string {
+  if (where) return `${where}:${path.map(String).join('.')}`;
+  return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
