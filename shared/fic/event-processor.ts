@@ -23,7 +23,6 @@ export interface FicEventProcessorDependencies {
 }
 
 export function createFicEventsHandler(deps: FicEventProcessorDependencies) {
-  const processor = new BatchProcessor(EventType.SQS);
   const processRecord = async (record: SQSRecord): Promise<void> => {
     let eventId = record.messageAttributes?.eventId?.stringValue;
     try {
@@ -43,7 +42,10 @@ export function createFicEventsHandler(deps: FicEventProcessorDependencies) {
     }
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+    // One processor per invocation: its state (records, failures) must not be shared by invocations that
+    // run at once in one process (the local host's pollers, Lambda Managed Instances); shared, a failure
+    // could be reported to the wrong invocation and its message deleted unprocessed.
+    processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
 }
 
 function permanentReason(error: unknown, deps: FicEventProcessorDependencies): string | undefined {

@@ -18,7 +18,6 @@ export interface FicOutboundDependencies {
 }
 
 export function createFicOutboundHandler(deps: FicOutboundDependencies) {
-  const processor = new BatchProcessor(EventType.SQS);
   const processRecord = async (record: SQSRecord): Promise<void> => {
     const request = readRequest(record.body);
     if (typeof request === 'string') return reject(record, `malformed connection request: ${request}`);
@@ -40,7 +39,10 @@ export function createFicOutboundHandler(deps: FicOutboundDependencies) {
     deps.logger.error('Connection request rejected, not retried', { requestId, messageId: record.messageId, reason });
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+    // One processor per invocation: its state (records, failures) must not be shared by invocations that
+    // run at once in one process (the local host's pollers, Lambda Managed Instances); shared, a failure
+    // could be reported to the wrong invocation and its message deleted unprocessed.
+    processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
 }
 
 function readRequest(body: string) {
