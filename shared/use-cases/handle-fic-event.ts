@@ -134,8 +134,13 @@ function activationResult(
   return { outcome: 'duplicate', detail: 'alreadyApplied' };
 }
 
-/** Sends the email owed by `eventId` under our lease, then marks it done; on failure frees the lease. */
+/**
+ * Sends the email owed by `eventId` under our lease (taken just before the call), then marks it done; on a
+ * failed send frees the lease. Once SES has the message, failing to mark it would let a redelivery send it
+ * again after the lease expires (SES has no idempotency key), so marking is retried while the lease is ours.
+ */
 async function sendOwedEmail(deps: Deps, eventId: string, company: Company, token: string, owner: string): Promise<void> {
+  const leaseEndsAt = Date.now() + leaseSeconds(deps) * 1000;
   try {
     const found = await deps.repository.companyWithConnections(company.companyId);
     await deps.mailer.sendActivationEmail(activationEmailFor(company, found?.connections ?? [], token, deps.publicBaseUrl));
@@ -143,7 +148,16 @@ async function sendOwedEmail(deps: Deps, eventId: string, company: Company, toke
     await deps.repository.releaseEffects(eventId, owner).catch(() => undefined);
     throw error;
   }
-  await deps.repository.finishEffects(eventId, owner);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.repository.finishEffects(eventId, owner);
+      return;
+    } catch (error) {
+      // Past most of the lease another processor may take over: let this delivery fail and be retried.
+      if (Date.now() + 1000 >= leaseEndsAt) throw error;
+      await backoff(Math.min(attempt, 5));
+    }
+  }
 }
 
 /**
