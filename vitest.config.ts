@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
           testTimeout: 30_000,
+          // CDK synthesis in beforeAll takes seconds, more on a loaded machine.
+          hookTimeout: 120_000,
           // Handlers log refusals and failures by design; unit tests need not print them.
           env: { LOG_LEVEL: 'SILENT' },
         },
