@@ -6,7 +6,7 @@
  * The Studio's part (creating the company) is set up through its use case: this test is about the page.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '#shared/adapters/clock';
 import { DynamoDbCompanyRepository } from '#shared/adapters/dynamodb/repository';
@@ -15,24 +15,14 @@ import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 import { createCompany } from '#shared/use-cases/create-company';
 import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
 import { dynamoDb, eventually, stack } from '../support/stack.ts';
-
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from '../support/browser.ts';
 
 // The functions call the simulator as FIC's API; the same server answers the control API.
 const fic = new FicSimulatorClient(stack.functionEnv.FIC_API_BASE_URL!);
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -5,21 +5,11 @@
  * without asking any other origin for anything.
  */
 import { gunzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '#shared/http/openapi';
 import { functionConfig, stack } from '../support/stack.ts';
-
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from '../support/browser.ts';
 
 describe('the API documentation over HTTP', () => {
   it('serves the generated OpenAPI document with the public base URL as its server', async () => {
@@ -79,7 +69,7 @@ describe('the API documentation over HTTP', () => {
 describe('the API documentation in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
