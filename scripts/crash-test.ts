@@ -11,7 +11,7 @@
  * Queues use a 10 s visibility timeout (180 s in the topology) and the email lease 6 s (60 s).
  */
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -250,6 +250,15 @@ export async function runCrashTest(options: CrashTestOptions = {}): Promise<Cras
     }
     const { Messages: deadAfter = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.deadLetterQueueUrls.ficEvents, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
     check(deadAfter.length === 0, `${deadAfter.length} messages dead-lettered after the DynamoDB restart`);
+
+    // The function host's log over the whole run (crash and restart included): no JWT, link token or address.
+    const hostLog = readFileSync(path.join(workDir, 'function-host.log'), 'utf8');
+    const finalStore = (await (await fetch(`${s.endpoints.ses}/store`)).json()) as { emails: { body: { text?: string } }[] };
+    const tokens = finalStore.emails.map((email) => /\/v1\/activations\/([A-Za-z0-9_-]{43})/.exec(email.body.text ?? '')?.[1]).filter((token): token is string => token !== undefined);
+    check(!/eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\./.test(hostLog), 'a JWT in the function host log');
+    check(!/\/v1\/activations\/[A-Za-z0-9_-]{43}/.test(hostLog), 'an activation link in the function host log');
+    check(!tokens.some((token) => hostLog.includes(token)), 'a confirmation token in the function host log');
+    check(!studioCompanies.some((company) => hostLog.includes(company.email)), 'a company email address in the function host log');
 
     documents.destroy();
     sqs.destroy();

@@ -77,7 +77,7 @@ describe(`SES, SQS and DynamoDB failing for a while during ${EVENTS} FIC events`
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       await faults.sqs.inject({ action: 'SendMessage', queue: queueName(stack.queueUrls.ficEvents), answer: awsErrors.sqsUnavailable(), untilEpochMs: Date.now() + 3_000 });
       await new Promise((resolve) => setTimeout(resolve, 4_000));
-      // Shorter than the email lease (6 s here, 60 s on AWS) minus a send: no email may be sent twice.
+      // Shorter than the email lease (15 s here, 60 s on AWS) minus a send: no email may be sent twice.
       await faults.dynamoDb.inject({ answer: awsErrors.dynamoDbUnavailable(), untilEpochMs: Date.now() + 3_500 });
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       await faults.ses.inject({ action: 'SendEmail', answer: awsErrors.sesUnavailable(), untilEpochMs: Date.now() + 4_000 });

@@ -2,7 +2,7 @@
  * The `reliability` project's own local stack: like the `stack` project's, plus what reliability tests
  * need and must not impose on others:
  * - a fault-injecting proxy between the function host and each emulator (`fault-proxy.ts`);
- * - queues with a short visibility timeout (10 s instead of 180 s) and an email lease to match (6 s
+ * - queues with a short visibility timeout (20 s instead of 180 s) and an email lease to match (15 s
  *   instead of 60 s; the lease must stay below the visibility timeout), so redeliveries come quickly;
  * - the function host's output captured to a file, for the log scan.
  * It provides the same `stack` shape as the `stack` project (so `test/support/stack.ts` works) and `reliability`.
@@ -14,8 +14,8 @@ import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../../infra/local/stack.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 
-export const reliabilityVisibilityTimeoutSeconds = 10;
-export const reliabilityEmailLeaseSeconds = 6;
+export const reliabilityVisibilityTimeoutSeconds = 20;
+export const reliabilityEmailLeaseSeconds = 15;
 
 export interface ProvidedReliability {
   /** Fault proxies' URLs (the function host reaches each emulator through them). */

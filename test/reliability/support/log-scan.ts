@@ -22,19 +22,8 @@ export interface LogFindings {
   knownAddresses: string[];
 }
 
-export async function scanLogs(): Promise<LogFindings> {
-  const log = readFileSync(reliability.functionHostLog, 'utf8');
-  const emails = await mailbox();
-  const tokens = new Set<string>();
-  const addresses = new Set<string>();
-  for (const email of emails) {
-    for (const to of email.destination.to) addresses.add(to);
-    try {
-      tokens.add(tokenOfLink(linkIn(email)));
-    } catch {
-      // not an activation email
-    }
-  }
+/** What `log` reveals: JWTs, links with a token, unmasked addresses, and any of the given tokens or addresses. */
+export function findingsIn(log: string, tokens: Iterable<string>, addresses: Iterable<string>): LogFindings {
   const unique = (values: Iterable<string>) => [...new Set(values)];
   return {
     lines: log.split('\n').length,
@@ -44,6 +33,21 @@ export async function scanLogs(): Promise<LogFindings> {
     knownTokens: [...tokens].filter((token) => log.includes(token)),
     knownAddresses: [...addresses].filter((address) => log.includes(address)),
   };
+}
+
+export async function scanLogs(): Promise<LogFindings> {
+  const log = readFileSync(reliability.functionHostLog, 'utf8');
+  const tokens = new Set<string>();
+  const addresses = new Set<string>();
+  for (const email of await mailbox()) {
+    for (const to of email.destination.to) addresses.add(to);
+    try {
+      tokens.add(tokenOfLink(linkIn(email)));
+    } catch {
+      // not an activation email
+    }
+  }
+  return findingsIn(log, tokens, addresses);
 }
 
 /** Called at the end of every reliability file: the log so far (the whole run, by the last file) is clean. */

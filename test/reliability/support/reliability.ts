@@ -14,7 +14,9 @@ import { ficEventTypes, ficWebhookUrl } from '#shared/fic/event-types';
 import { loadOrCreateKeyPair, localKeyNames } from '../../../infra/local/keys.ts';
 import { simulatedEvent, signWebhookToken, webhookRequest, type SimulatedEvent, type WebhookTokenClaims } from '../../../infra/local/fic-simulator.ts';
 import { dynamoDb, eventually, functionConfig, sqs, stack, studioToken } from '../../support/stack.ts';
-import { FaultProxyClient } from './fault-proxy.ts';
+import { FaultProxyClient, type ProxyStats } from './fault-proxy.ts';
+
+export type ProxyStatsLike = ProxyStats;
 
 export { dynamoDb, eventually, functionConfig, sqs, stack, studioToken };
 
