@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../../infra/local/stack.ts';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import type { QueueKey } from '../../infra/topology.ts';
 
 export interface ProvidedStack {
@@ -25,14 +25,9 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
-  const keysDir = mkdtempSync(path.join(tmpdir(), 'agyo-test-keys-'));
-  const stack = await startLocalStack({
-    ports: { api: 0, dynamoDb: 0, sqs: 0, ses: 0 },
-    keysDir,
-    functionHostOutput: process.env.TEST_FUNCTION_LOGS === '1' ? 'inherit' : 'ignore',
-  });
-  project.provide('stack', {
+/** What a test needs of a running stack; both test projects with a stack provide it. */
+export function providedStack(stack: LocalStack, keysDir: string): ProvidedStack {
+  return {
     apiUrl: stack.apiUrl,
     endpoints: stack.endpoints,
     tableName: stack.tableName,
@@ -40,7 +35,17 @@ export default async function setup(project: TestProject) {
     deadLetterQueueUrls: stack.deadLetterQueueUrls,
     keysDir,
     functionEnv: stack.functionEnv,
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const keysDir = mkdtempSync(path.join(tmpdir(), 'agyo-test-keys-'));
+  const stack = await startLocalStack({
+    ports: { api: 0, dynamoDb: 0, sqs: 0, ses: 0 },
+    keysDir,
+    functionHostOutput: process.env.TEST_FUNCTION_LOGS === '1' ? 'inherit' : 'ignore',
   });
+  project.provide('stack', providedStack(stack, keysDir));
   return async () => {
     await stack.stop();
     rmSync(keysDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../../infra/local/stack.ts';
+import { providedStack } from '../../support/global-setup.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 
 export const reliabilityVisibilityTimeoutSeconds = 20;
@@ -52,15 +53,7 @@ export default async function setup(project: TestProject) {
       return proxyUrls;
     },
   });
-  project.provide('stack', {
-    apiUrl: stack.apiUrl,
-    endpoints: stack.endpoints,
-    tableName: stack.tableName,
-    queueUrls: stack.queueUrls,
-    deadLetterQueueUrls: stack.deadLetterQueueUrls,
-    keysDir,
-    functionEnv: stack.functionEnv,
-  });
+  project.provide('stack', providedStack(stack, keysDir));
   project.provide('reliability', { proxies: proxyUrls!, functionHostLog, figuresFile, visibilityTimeoutSeconds: reliabilityVisibilityTimeoutSeconds });
   return async () => {
     printFigures(figuresFile);
