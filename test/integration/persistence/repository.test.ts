@@ -112,9 +112,11 @@ describe('transactions', () => {
       ficEvent: { eventId: event.eventId, kind: 'einvoicingActivated', processedAt: new Date().toISOString(), outcome: 'applied', effectsDone: true },
     });
 
-    await expect(second).rejects.toBeInstanceOf(CompanyAlreadyExistsError);
-    await expect(second).rejects.toMatchObject({ companyId: created.companyId, vatNumber });
-    await expect(marker).rejects.toBeInstanceOf(EventAlreadyProcessedError);
+    // Both are awaited together: a rejection left without a handler while the other is awaited is an unhandled error.
+    const [secondError, markerError] = await Promise.all([second.catch((error: unknown) => error), marker.catch((error: unknown) => error)]);
+    expect(secondError).toBeInstanceOf(CompanyAlreadyExistsError);
+    expect(secondError).toMatchObject({ companyId: created.companyId, vatNumber });
+    expect(markerError).toBeInstanceOf(EventAlreadyProcessedError);
   });
 
   it('finds a company by Partita IVA through the index and through the uniqueness item alike', async () => {
