@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     },
     sqs,
     region: settings.AWS_REGION,
-    log: (message, details) => console.error(JSON.stringify({ level: 'ERROR', component: 'function-host', message, ...details })),
+    log: (message, details, level = 'ERROR') => console.error(JSON.stringify({ level, component: 'function-host', message, ...details })),
   });
   process.stdout.write(`${JSON.stringify({ listening: host.url })}\n`);
 

@@ -49,7 +49,7 @@ export interface FunctionHostOptions {
   authorizer?: JwtAuthorizerSettings;
   sqs: SQSClient;
   region: string;
-  log?: (message: string, details?: Record<string, unknown>) => void;
+  log?: (message: string, details?: Record<string, unknown>, level?: 'WARN' | 'ERROR') => void;
 }
 
 export interface FunctionHost {
@@ -77,8 +77,12 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
       if (body === undefined) return writeGatewayMessage(response, 413, 'Request Entity Too Large');
       let jwtClaims: Record<string, string> | undefined;
       if (matched.route.auth === 'studioJwt') {
-        jwtClaims = authorize ? await authorize(request.headers.authorization) : undefined;
-        if (!jwtClaims) return writeGatewayMessage(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+        const decision = authorize ? await authorize(request.headers.authorization) : { refusal: 'no authorizer configured' };
+        if ('refusal' in decision) {
+          log('JWT authorizer refused the request', { routeKey: `${matched.route.method} ${matched.route.path}`, reason: decision.refusal }, 'WARN');
+          return writeGatewayMessage(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+        }
+        jwtClaims = decision.claims;
       }
       const event = toPayloadV2Event({
         request,

@@ -11,21 +11,26 @@ export interface JwtAuthorizerSettings {
   jwks: JSONWebKeySet;
 }
 
+/** Claims when the token passes; otherwise why not (for the local log only: the client gets a bare 401, as on AWS). */
+export type AuthorizerDecision = { claims: Record<string, string> } | { refusal: string };
+
 export function createJwtAuthorizer(settings: JwtAuthorizerSettings) {
   const keySet = createLocalJWKSet(settings.jwks);
-  return async (authorization: string | undefined): Promise<Record<string, string> | undefined> => {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
-    if (!token) return undefined;
+  return async (authorization: string | undefined): Promise<AuthorizerDecision> => {
+    if (!authorization) return { refusal: 'no Authorization header' };
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
+    if (!token) return { refusal: 'the Authorization header is not "Bearer <token>"' };
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: settings.issuer,
         audience: settings.audience,
         algorithms: ['RS256', 'ES256'],
       });
-      if (payload.exp === undefined) return undefined;
-      return Object.fromEntries(Object.entries(payload).map(([name, value]) => [name, claimAsString(value)]));
-    } catch {
-      return undefined;
+      if (payload.exp === undefined) return { refusal: 'the token has no exp claim' };
+      return { claims: Object.fromEntries(Object.entries(payload).map(([name, value]) => [name, claimAsString(value)])) };
+    } catch (error) {
+      // jose's codes say what failed (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, ...) without the token.
+      return { refusal: (error as { code?: string }).code ?? 'the token could not be read' };
     }
   };
 }

@@ -12,6 +12,7 @@ const issuer = 'test-issuer';
 const audience = 'test-audience';
 let host: FunctionHost;
 let received: APIGatewayProxyEventV2[] = [];
+const hostLog: { message: string; details?: Record<string, unknown> }[] = [];
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let signingKey: SigningKey;
 let otherKey: SigningKey;
@@ -44,6 +45,7 @@ beforeAll(async () => {
     authorizer: { issuer, audience: [audience], jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), alg: 'ES256' }] } },
     sqs,
     region: 'eu-south-1',
+    log: (message, details) => hostLog.push({ message, ...(details ? { details } : {}) }),
   });
 });
 
@@ -157,5 +159,15 @@ describe('JWT authorizer on protected routes', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: 'Unauthorized' });
     expect(received).toHaveLength(0);
+  });
+
+  it('logs why it refused (never the token), so a developer can tell an expired token from a wrong one', async () => {
+    hostLog.length = 0;
+    const expired = await token({}, { exp: Math.floor(Date.now() / 1000) - 120 });
+
+    await fetch(`${host.url}/private`, { headers: { Authorization: `Bearer ${expired}` } });
+
+    expect(hostLog.at(-1)).toMatchObject({ message: 'JWT authorizer refused the request', details: { reason: 'ERR_JWT_EXPIRED', routeKey: 'GET /private' } });
+    expect(JSON.stringify(hostLog)).not.toContain(expired);
   });
 });
