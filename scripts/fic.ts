@@ -8,9 +8,12 @@
  *   npm run fic -- reject --request <id>
  *   npm run fic -- verify          (FIC's subscription check: GET with a challenge)
  *   npm run fic -- deliveries      (what the simulator sent and what the webhook answered)
+ *   npm run fic -- new-vat         (prints a fresh valid Partita IVA; needs nothing running)
  */
+import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { FicSimulatorClient, FicSimulatorError, type Delivery } from '../infra/local/fic-simulator.ts';
+import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 
 const usage = `Usage:
   npm run fic -- activate --vat <Partita IVA> --name <company name> [--fic-id <n>] [--tax-code <cf>] [--structured]
@@ -18,19 +21,61 @@ const usage = `Usage:
   npm run fic -- confirm --request <request id>
   npm run fic -- reject --request <request id>
   npm run fic -- verify
-  npm run fic -- deliveries`;
+  npm run fic -- deliveries
+  npm run fic -- new-vat
+  npm run fic -- --help
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    vat: { type: 'string' },
-    name: { type: 'string' },
-    'fic-id': { type: 'string' },
-    'tax-code': { type: 'string' },
-    structured: { type: 'boolean', default: false },
-    request: { type: 'string' },
-  },
-});
+Commands:
+  activate    the company activates e-invoicing in FIC (the webhook receives the event)
+  requests    connection requests received from Studios (each line starts with the request id)
+  confirm     the company confirms a connection request
+  reject      the company rejects a connection request
+  verify      FIC's subscription check of the webhook (GET with a challenge)
+  deliveries  what the simulator sent and what the webhook answered
+  new-vat     prints a fresh valid Partita IVA, e.g. VAT=$(npm run -s fic -- new-vat)
+
+All commands but new-vat talk to the FIC simulator of a running \`npm start\`
+(FIC_SIMULATOR_URL, default http://127.0.0.1:\${FIC_SIMULATOR_PORT:-3100}).`;
+
+/** A wrong command line: one line saying what is wrong, then the usage, on stderr; exit code 2. */
+function usageError(message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        vat: { type: 'string' },
+        name: { type: 'string' },
+        'fic-id': { type: 'string' },
+        'tax-code': { type: 'string' },
+        structured: { type: 'boolean', default: false },
+        request: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    return usageError((error as Error).message.split('\n')[0]!);
+  }
+}
+
+const { positionals, values } = parseCommandLine();
+if (values.help || positionals[0] === 'help') {
+  console.log(usage);
+  process.exit(0);
+}
+
+/** A random valid Partita IVA: 7 random digits, a provincial office code (001-100), the check digit. */
+function newVatNumber(): string {
+  const serial = String(randomInt(0, 10_000_000)).padStart(7, '0');
+  const office = String(randomInt(1, 101)).padStart(3, '0');
+  return vatNumberWithCheckDigit(serial + office);
+}
 
 const url = process.env.FIC_SIMULATOR_URL ?? `http://127.0.0.1:${process.env.FIC_SIMULATOR_PORT ?? '3100'}`;
 const client = new FicSimulatorClient(url);
@@ -50,9 +95,9 @@ async function main(): Promise<void> {
   const [command] = positionals;
   switch (command) {
     case 'activate': {
-      if (!values.vat || !values.name) fail(usage);
+      if (!values.vat || !values.name) usageError('activate needs --vat and --name (a valid Partita IVA: npm run -s fic -- new-vat).');
       const ficCompanyId = values['fic-id'] === undefined ? undefined : Number(values['fic-id']);
-      if (ficCompanyId !== undefined && !(Number.isInteger(ficCompanyId) && ficCompanyId > 0)) fail('--fic-id must be a positive integer');
+      if (ficCompanyId !== undefined && !(Number.isInteger(ficCompanyId) && ficCompanyId > 0)) usageError('--fic-id must be a positive integer.');
       const result = await client.activate({
         vatNumber: values.vat,
         name: values.name,
@@ -73,7 +118,7 @@ async function main(): Promise<void> {
     }
     case 'confirm':
     case 'reject': {
-      if (!values.request) fail(usage);
+      if (!values.request) usageError(`${command} needs --request <request id> (see npm run fic -- requests).`);
       const result = command === 'confirm' ? await client.confirm(values.request) : await client.reject(values.request);
       console.log(`Request ${result.request.requestId} ${result.request.status} by FIC company ${result.request.ficCompanyId}.`);
       return report(result.delivery);
@@ -86,8 +131,12 @@ async function main(): Promise<void> {
       for (const delivery of await client.deliveries()) console.log(`${delivery.at}  ${delivery.status}  ${delivery.type}  ${delivery.eventId}`);
       return;
     }
+    case 'new-vat':
+      return console.log(newVatNumber());
+    case undefined:
+      return usageError('Missing command.');
     default:
-      fail(usage);
+      usageError(`Unknown command '${command}'.`);
   }
 }
 
