@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     } catch (error) {
       if (!(error instanceof DemoFailure)) throw error;
       console.error(`  ✗ ${error.message}`);
-      console.error('\nDEMO FAILED: the system did not behave as DOMAIN.md says (see the line above).');
+      console.error('\nDEMO FAILED: the system did not behave as shared/domain/DOMAIN.md says (see the line above).');
       return 1;
     }
     const { apiUrl, sesUrl, ficSimulatorUrl } = stage.endpoints;
@@ -109,7 +109,7 @@ async function main(): Promise<number> {
     console.log(`  OpenAPI document                     ${apiUrl}/v1/openapi.json`);
     console.log(`  FIC simulator: connection requests   ${ficSimulatorUrl}/control/requests`);
     if (stage.description.startsWith('its own')) console.log('  (these stop with the demo: run `npm start` in another terminal, then `npm run demo`, to browse them)');
-    console.log('\nDEMO OK: all three cases behaved as DOMAIN.md says.');
+    console.log('\nDEMO OK: all three cases behaved as shared/domain/DOMAIN.md says.');
     return 0;
   } finally {
     await stop();

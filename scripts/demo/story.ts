@@ -1,5 +1,5 @@
 /**
- * The three cases of the source document (see DOMAIN.md), played in order against a running local
+ * The three cases of the source document (see shared/domain/DOMAIN.md), played in order against a running local
  * stack. Every step prints one line: who did what, what the system answered, the state of both
  * services and who pays. Every step also checks what DOMAIN.md says must hold, and stops the demo
  * with a `DemoFailure` when it does not.

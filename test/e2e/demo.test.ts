@@ -42,6 +42,6 @@ describe('npm run demo', () => {
     expect(rows[1]).toMatch(/\| Studio Rossi \d\d:\d\d:\d\d–\d\d:\d\d:\d\d, FIC client \d\d:\d\d:\d\d–now$/);
     expect(stdout).toContain(`${stack.apiUrl}/v1/docs`);
     expect(stdout).toContain(`${stack.endpoints.ses}/`);
-    expect(stdout.trimEnd().endsWith('DEMO OK: all three cases behaved as DOMAIN.md says.')).toBe(true);
+    expect(stdout.trimEnd().endsWith('DEMO OK: all three cases behaved as shared/domain/DOMAIN.md says.')).toBe(true);
   }, 120_000);
 });
