@@ -18,6 +18,8 @@ interface Operation {
   pathParams?: string[];
   query?: z.ZodType;
   body?: z.ZodType;
+  /** A browser form's body (the activation page), documented as posted. */
+  formBody?: { description: string; fields: Record<string, string> };
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
@@ -108,6 +110,10 @@ export const operations: readonly Operation[] = [
   {
     method: 'post', path: '/v1/activations/{token}', operationId: 'confirmActivation', tag: 'Company', pathParams: ['token'],
     summary: 'The company presses the button: both services pass to the company\'s bill',
+    formBody: {
+      description: 'The form of the page shown by GET: its hidden `csrf` field, sent back with the `agyo-activation-csrf` cookie the page set (`__Host-agyo-activation-csrf` over https).',
+      fields: { csrf: 'The anti-forgery value from the page (double-submit cookie).' },
+    },
     responses: { 200: { description: 'Confirmed (HTML)', contentType: 'text/html' }, 403: { description: 'Missing anti-forgery value' }, 410: { description: 'Used, revoked or expired link' } },
   },
   {
@@ -165,6 +171,23 @@ export function openApiDocument(serverUrl = '/'): JsonSchema {
       tags: [operation.tag],
       ...(operation.studio ? { security: [{ studioJwt: [] }] } : {}),
       ...(parameters.length ? { parameters } : {}),
+      ...(operation.formBody
+        ? {
+            requestBody: {
+              required: true,
+              description: operation.formBody.description,
+              content: {
+                'application/x-www-form-urlencoded': {
+                  schema: {
+                    type: 'object',
+                    properties: Object.fromEntries(Object.entries(operation.formBody.fields).map(([name, description]) => [name, { type: 'string', description }])),
+                    required: Object.keys(operation.formBody.fields),
+                  },
+                },
+              },
+            },
+          }
+        : {}),
       ...(operation.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input', components) } } } }
         : {}),
