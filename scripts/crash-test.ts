@@ -21,12 +21,12 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@
 import { systemClock } from '#shared/adapters/clock';
 import { DynamoDbCompanyRepository } from '#shared/adapters/dynamodb/repository';
 import { parseEnvironment } from '#shared/config';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 import { ficEventTypes, ficWebhookUrl } from '#shared/fic/event-types';
 import { createCompany } from '#shared/use-cases/create-company';
 import { simulatedEvent, signWebhookToken, webhookRequest, type SimulatedEvent } from '../infra/local/fic-simulator.ts';
 import { loadOrCreateKeyPair, localKeyNames } from '../infra/local/keys.ts';
 import { startLocalStack, type LocalStack } from '../infra/local/stack.ts';
+import { randomVatNumber } from '../infra/local/synthetic-ids.ts';
 
 export interface CrashTestOptions {
   events?: number;
@@ -126,7 +126,7 @@ export async function runCrashTest(options: CrashTestOptions = {}): Promise<Cras
       const ficCompanyId = randomInt(1, 2_000_000_000);
       return simulatedEvent(ficEventTypes.einvoicingActivated, ficCompanyId, { ficCompanyId, vatNumber, name: "Officina dell'Àncora S.r.l.", activatedAt });
     };
-    const vat = () => vatNumberWithCheckDigit(`${String(randomInt(0, 10_000_000)).padStart(7, '0')}${String(randomInt(1, 101)).padStart(3, '0')}`);
+    const vat = randomVatNumber;
     const emailsByAddress = async () => {
       const store = (await (await fetch(`${s.endpoints.ses}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
       const counts = new Map<string, number>();

@@ -10,10 +10,9 @@
  *   npm run fic -- deliveries      (what the simulator sent and what the webhook answered)
  *   npm run fic -- new-vat         (prints a fresh valid Partita IVA; needs nothing running)
  */
-import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { FicSimulatorClient, FicSimulatorError, type Delivery } from '../infra/local/fic-simulator.ts';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
+import { randomVatNumber as newVatNumber } from '../infra/local/synthetic-ids.ts';
 
 const usage = `Usage:
   npm run fic -- activate --vat <Partita IVA> --name <company name> [--fic-id <n>] [--tax-code <cf>] [--structured]
@@ -70,12 +69,6 @@ if (values.help || positionals[0] === 'help') {
   process.exit(0);
 }
 
-/** A random valid Partita IVA: 7 random digits, a provincial office code (001-100), the check digit. */
-function newVatNumber(): string {
-  const serial = String(randomInt(0, 10_000_000)).padStart(7, '0');
-  const office = String(randomInt(1, 101)).padStart(3, '0');
-  return vatNumberWithCheckDigit(serial + office);
-}
 
 const url = process.env.FIC_SIMULATOR_URL ?? `http://127.0.0.1:${process.env.FIC_SIMULATOR_PORT ?? '3100'}`;
 const client = new FicSimulatorClient(url);

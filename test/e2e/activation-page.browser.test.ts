@@ -5,17 +5,17 @@
  * the page shows the details, the button confirms, the result is shown, and the link is then spent.
  * The Studio's part (creating the company) is set up through its use case: this test is about the page.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '#shared/adapters/clock';
 import { DynamoDbCompanyRepository } from '#shared/adapters/dynamodb/repository';
 import type { Company } from '#shared/domain/company';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 import { createCompany } from '#shared/use-cases/create-company';
 import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
 import { dynamoDb, eventually, stack } from '../support/stack.ts';
 import { launchChromium } from '../support/browser.ts';
+import { randomVatNumber as newVatNumber } from '../../infra/local/synthetic-ids.ts';
 
 // The functions call the simulator as FIC's API; the same server answers the control API.
 const fic = new FicSimulatorClient(stack.functionEnv.FIC_API_BASE_URL!);
@@ -37,9 +37,6 @@ interface StoredEmail {
 
 const repository = new DynamoDbCompanyRepository(dynamoDb, stack.tableName);
 
-function newVatNumber(): string {
-  return vatNumberWithCheckDigit(`${String(randomInt(1_000_000, 9_999_999))}001`);
-}
 
 async function emailTo(address: string): Promise<StoredEmail | undefined> {
   const store = (await (await fetch(`${stack.endpoints.ses}/store`)).json()) as { emails: StoredEmail[] };

@@ -2,14 +2,14 @@
  * The activation page over HTTP on the local stack: what a mail scanner, a forged form and a
  * mangled link get. The confirmation link comes from the email, as FIC's activation produced it.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '#shared/adapters/clock';
 import { DynamoDbCompanyRepository } from '#shared/adapters/dynamodb/repository';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 import { createCompany } from '#shared/use-cases/create-company';
 import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
 import { dynamoDb, eventually, stack } from '../support/stack.ts';
+import { randomVatNumber } from '../../infra/local/synthetic-ids.ts';
 
 const fic = new FicSimulatorClient(stack.functionEnv.FIC_API_BASE_URL!);
 const repository = new DynamoDbCompanyRepository(dynamoDb, stack.tableName);
@@ -22,7 +22,7 @@ async function pendingTokenHash(): Promise<string | undefined> {
 
 beforeAll(async () => {
   const address = `titolare+${randomUUID()}@caffe-angolo.example`;
-  const vatNumber = vatNumberWithCheckDigit(`${String(randomInt(1_000_000, 9_999_999))}001`);
+  const vatNumber = randomVatNumber();
   const name = "Caffè dell'Angolo S.r.l.";
   ({ companyId } = await createCompany(
     { repository, clock: systemClock },

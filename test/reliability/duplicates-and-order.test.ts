@@ -4,7 +4,8 @@
  *   marker has expired) makes one state change and sends at most the one email it owes;
  * - activations out of order, and a connection answer before its connection exists, converge.
  */
-import { QueryCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { timelineActions } from '../integration/use-cases/fixtures.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
 import type { SimulatedEvent } from '../../infra/local/fic-simulator.ts';
@@ -37,17 +38,6 @@ afterAll(async () => {
   await assertLogsClean();
 });
 
-async function timelineActions(companyId: string): Promise<string[]> {
-  const { Items = [] } = await dynamoDb.send(
-    new QueryCommand({
-      TableName: stack.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': `COMPANY#${companyId}`, ':t': 'TIMELINE#' },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map((item) => (item['entry'] as { action: string }).action);
-}
 
 async function createByStudio(studioId: string, extend: string[] = []) {
   const vatNumber = uniqueVat();

@@ -3,13 +3,13 @@
  * identifiers, the FIC simulator of the running stack, the SES emulator's store, the activation page
  * (GET, then the form's POST with its anti-forgery pair), and direct reads of DynamoDB Local.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { companyKey, companyPartition, GSI1, vatKey } from '#shared/adapters/dynamodb/keys';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
 import { dynamoDb, eventually, stack, studioToken } from './stack.ts';
+import { randomVatNumber } from '../../infra/local/synthetic-ids.ts';
 
 /** Locally FIC is the simulator: the URL the functions call is also its control API. */
 export const fic = new FicSimulatorClient(stack.functionEnv.FIC_API_BASE_URL!);
@@ -18,12 +18,8 @@ export type Channel = 'portal' | 'lynfa';
 
 // ---- Unique identifiers (other test files share the stack) ----------------------------------------
 
-/** A valid Partita IVA nobody else uses: 7 random digits, a provincial office code (001-100), the check digit. */
-export function uniqueVatNumber(): string {
-  const base = String(randomInt(0, 10_000_000)).padStart(7, '0');
-  const office = String(randomInt(1, 101)).padStart(3, '0');
-  return vatNumberWithCheckDigit(`${base}${office}`);
-}
+/** A valid Partita IVA nobody else uses. */
+export const uniqueVatNumber = randomVatNumber;
 
 /** The same 10 digits with a wrong check digit. */
 export function withWrongCheckDigit(vatNumber: string): string {

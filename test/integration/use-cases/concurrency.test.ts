@@ -7,7 +7,7 @@ import { createCompany } from '#shared/use-cases/create-company';
 import { extendServicesForStudio } from '#shared/use-cases/extend-services';
 import { handleFicEvent } from '#shared/use-cases/handle-fic-event';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { activationEvent, dynamoDb, newStudio, repository, settle, stack, testDependencies, tokenOf, uniqueVat } from './fixtures.ts';
+import { activationEvent, dynamoDb, newStudio, repository, settle, stack, testDependencies, timelineActions, tokenOf, uniqueVat } from './fixtures.ts';
 
 async function storedCompany(companyId: string): Promise<Company> {
   const found = await repository.companyWithConnections(companyId);
@@ -15,17 +15,6 @@ async function storedCompany(companyId: string): Promise<Company> {
   return found.company;
 }
 
-async function timelineActions(companyId: string): Promise<string[]> {
-  const { Items = [] } = await dynamoDb.send(
-    new QueryCommand({
-      TableName: stack.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': `COMPANY#${companyId}`, ':t': 'TIMELINE#' },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map((item) => (item['entry'] as { action: string }).action);
-}
 
 describe('creation races', () => {
   it('50 concurrent creations of one Partita IVA make exactly one company; the 49 others learn its id', async () => {

@@ -2,28 +2,24 @@
 // Local, unique synthetic identifiers, and recording fakes of the mailer and the publisher.
 import { randomInt, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCompanyRepository } from '#shared/adapters/dynamodb/repository';
 import { randomTokenIssuer } from '#shared/adapters/tokens';
 import { systemClock } from '#shared/adapters/clock';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
 import { addSeconds } from '#shared/domain/instant';
 import type { Instant } from '#shared/domain/instant';
 import type { UseCaseDependencies, StudioIdentity } from '#shared/use-cases/common';
 import type { FicEvent } from '#shared/use-cases/fic-event';
 import type { ActivationEmail, Clock, ConnectionRequest, ConnectionRequestPublisher, Mailer } from '#shared/use-cases/ports';
 import { dynamoDb, stack } from '../../support/stack.ts';
+import { randomVatNumber } from '../../../infra/local/synthetic-ids.ts';
 
 export { dynamoDb, stack };
 
 export const repository = new DynamoDbCompanyRepository(dynamoDb, stack.tableName);
 
-/** A valid, synthetic Partita IVA nobody else in this run uses (random digits, office code 001-100). */
-export function uniqueVat(): string {
-  const serial = String(randomInt(1, 10_000_000)).padStart(7, '0');
-  const office = String(randomInt(1, 101)).padStart(3, '0');
-  return vatNumberWithCheckDigit(serial + office);
-}
+/** A valid, synthetic Partita IVA nobody else in this run uses. */
+export const uniqueVat = randomVatNumber;
 
 export function newStudio(displayName = "Studio Sant'Agata & Associati"): StudioIdentity {
   return { studioId: `studio-${randomUUID()}`, displayName };
@@ -137,4 +133,17 @@ export async function settle<T>(work: Promise<T>[]): Promise<{ values: T[]; erro
     values: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
     errors: results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])),
   };
+}
+
+/** The actions on a company's timeline, oldest first, read straight from the table. */
+export async function timelineActions(companyId: string): Promise<string[]> {
+  const { Items = [] } = await dynamoDb.send(
+    new QueryCommand({
+      TableName: stack.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':pk': `COMPANY#${companyId}`, ':t': 'TIMELINE#' },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) => (item['entry'] as { action: string }).action);
 }

@@ -9,12 +9,12 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
 import { DynamoDbCompanyRepository } from '#shared/adapters/dynamodb/repository';
-import { vatNumberWithCheckDigit } from '#shared/domain/identifiers';
-import { ficEventTypes, ficWebhookUrl } from '#shared/fic/event-types';
-import { loadOrCreateKeyPair, localKeyNames } from '../../../infra/local/keys.ts';
+import { ficEventTypes } from '#shared/fic/event-types';
+import { ficPrivateJwk, tokenClaims } from '../../integration/fic/support.ts';
 import { simulatedEvent, signWebhookToken, webhookRequest, type SimulatedEvent, type WebhookTokenClaims } from '../../../infra/local/fic-simulator.ts';
 import { dynamoDb, eventually, functionConfig, sqs, stack, studioToken } from '../../support/stack.ts';
 import { FaultProxyClient, type ProxyStats } from './fault-proxy.ts';
+import { randomVatNumber } from '../../../infra/local/synthetic-ids.ts';
 
 export type ProxyStatsLike = ProxyStats;
 
@@ -30,9 +30,7 @@ export const repository = new DynamoDbCompanyRepository(dynamoDb, stack.tableNam
 export const queueName = (url: string) => url.split('/').at(-1)!;
 
 /** A valid synthetic Partita IVA, unique enough for one run (7 random digits, office code 001-100). */
-export function uniqueVat(): string {
-  return vatNumberWithCheckDigit(`${String(randomInt(0, 10_000_000)).padStart(7, '0')}${String(randomInt(1, 101)).padStart(3, '0')}`);
-}
+export const uniqueVat = randomVatNumber;
 
 export function uniqueEmail(label = 'titolare'): string {
   return `${label}+${randomUUID().slice(0, 12)}@azienda.example`;
@@ -95,22 +93,8 @@ export async function studioCall(studioId: string, method: string, path: string,
 
 export const webhookUrl = `${stack.apiUrl}/v1/fic/webhook`;
 
-let ficKey: Promise<Awaited<ReturnType<typeof loadOrCreateKeyPair>>> | undefined;
-export async function ficPrivateJwk() {
-  ficKey ??= loadOrCreateKeyPair(stack.keysDir, localKeyNames.ficSimulator);
-  return (await ficKey).privateJwk;
-}
-
-export function tokenClaims(event: { id: string; subject: string }, overrides: Partial<WebhookTokenClaims> = {}): WebhookTokenClaims {
-  return {
-    issuer: functionConfig.FIC_ISSUER,
-    audience: [ficWebhookUrl(functionConfig.PUBLIC_BASE_URL)],
-    appId: functionConfig.FIC_APP_ID,
-    subject: event.subject,
-    jwtId: event.id,
-    ...overrides,
-  };
-}
+// The FIC simulator's signing key and the claims FIC puts in a webhook token: one definition for all stack tests.
+export { ficPrivateJwk, tokenClaims };
 
 export async function signedToken(event: SimulatedEvent, overrides: Partial<WebhookTokenClaims> = {}): Promise<string> {
   return signWebhookToken(await ficPrivateJwk(), tokenClaims(event, overrides));
