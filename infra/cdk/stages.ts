@@ -44,6 +44,12 @@ export interface StageConfig {
   tableDeletionProtection: boolean;
   /** Throttling of the API's default stage. */
   apiThrottle: { rateLimit: number; burstLimit: number };
+  /**
+   * Per-route limits that override the stage's. FIC's webhook gets its own, higher budget: a 429
+   * would make FIC drop the event and start expiring the subscription, so other routes' traffic must
+   * never use it up. The public health probe gets a low one: each call costs three AWS requests.
+   */
+  routeThrottles: { ficWebhook: { rateLimit: number; burstLimit: number }; healthProbe: { rateLimit: number; burstLimit: number } };
   alarmPeriod: Duration;
 }
 
@@ -70,6 +76,7 @@ export const stages: Record<DeployStage, StageDefaults> = {
     removalPolicy: RemovalPolicy.DESTROY,
     tableDeletionProtection: false,
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
+    routeThrottles: { ficWebhook: { rateLimit: 50, burstLimit: 100 }, healthProbe: { rateLimit: 2, burstLimit: 5 } },
     alarmPeriod: Duration.minutes(5),
   },
   staging: {
@@ -90,6 +97,7 @@ export const stages: Record<DeployStage, StageDefaults> = {
     removalPolicy: RemovalPolicy.DESTROY,
     tableDeletionProtection: false,
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
+    routeThrottles: { ficWebhook: { rateLimit: 200, burstLimit: 400 }, healthProbe: { rateLimit: 2, burstLimit: 5 } },
     alarmPeriod: Duration.minutes(5),
   },
   prod: {
@@ -110,6 +118,7 @@ export const stages: Record<DeployStage, StageDefaults> = {
     removalPolicy: RemovalPolicy.RETAIN,
     tableDeletionProtection: true,
     apiThrottle: { rateLimit: 100, burstLimit: 200 },
+    routeThrottles: { ficWebhook: { rateLimit: 500, burstLimit: 1000 }, healthProbe: { rateLimit: 5, burstLimit: 10 } },
     alarmPeriod: Duration.minutes(1),
   },
 };

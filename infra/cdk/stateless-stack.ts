@@ -5,6 +5,7 @@
  */
 import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
+  CfnStage,
   DomainName,
   HttpApi,
   HttpMethod,
@@ -136,6 +137,8 @@ export class StatelessStack extends Stack {
       identitySource: ['$request.header.Authorization'],
     });
     const integrations = new Map<FunctionKey, HttpLambdaIntegration>();
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const stage = this.apiStage.node.defaultChild as CfnStage;
     for (const route of topology.routes) {
       const fn = this.functions[route.function];
       if (!fn) throw new Error(`Route ${route.method} ${route.path} names unknown function ${route.function}`);
@@ -154,7 +157,15 @@ export class StatelessStack extends Stack {
       if (route.auth === 'none' && httpRoute) {
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicRouteReason(route) });
       }
+      const { access } = topology.functions[route.function];
+      const throttle = access.verifiesFicWebhooks ? config.routeThrottles.ficWebhook : access.probesDependencies ? config.routeThrottles.healthProbe : undefined;
+      if (throttle && httpRoute) {
+        routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+        // A stage's route settings may only name routes that already exist.
+        stage.node.addDependency(httpRoute);
+      }
     }
+    stage.routeSettings = routeSettings;
   }
 
   private addEventSource(index: number, source: EventSourceSpec): void {

@@ -250,6 +250,22 @@ describe.each(deployStages)('stage %s', (stage) => {
       }
     });
 
+    it("gives FIC's webhook a throttle budget of its own (a 429 would drop FIC's event) and the public health probe a low one", () => {
+      const [, cfnStage] = resourcesOfType(synth.statelessJson, 'AWS::ApiGatewayV2::Stage')[0]!;
+      const settings = cfnStage.Properties!.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+      const { ficWebhook, healthProbe } = synth.config.routeThrottles;
+      for (const method of ['GET', 'POST']) {
+        expect(settings[`${method} /v1/fic/webhook`]).toEqual({ ThrottlingRateLimit: ficWebhook.rateLimit, ThrottlingBurstLimit: ficWebhook.burstLimit });
+      }
+      expect(settings['GET /v1/health']).toEqual({ ThrottlingRateLimit: healthProbe.rateLimit, ThrottlingBurstLimit: healthProbe.burstLimit });
+      expect(ficWebhook.rateLimit).toBeGreaterThanOrEqual(synth.config.apiThrottle.rateLimit);
+      // The stage is created after the routes its settings name.
+      const routeIds = resourcesOfType(synth.statelessJson, 'AWS::ApiGatewayV2::Route')
+        .filter(([, route]) => ['GET /v1/fic/webhook', 'POST /v1/fic/webhook', 'GET /v1/health'].includes(route.Properties!.RouteKey as string))
+        .map(([id]) => id);
+      expect(cfnStage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    });
+
     it('throttles the default stage and writes JSON access logs with routeKey, never the path', () => {
       const [, cfnStage] = resourcesOfType(synth.statelessJson, 'AWS::ApiGatewayV2::Stage')[0]!;
       expect(cfnStage.Properties).toMatchObject({
