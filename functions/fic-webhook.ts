@@ -6,7 +6,7 @@ import { sqsClient } from '#shared/aws/clients';
 import { config, required } from '#shared/config';
 import { SqsFicEventQueue } from '#shared/fic/event-queue';
 import { ficWebhookUrl } from '#shared/fic/event-types';
-import { ficPublicKeyFromConfig } from '#shared/fic/public-key';
+import { ficPublicKeyFromConfig, reloadFicPublicKey } from '#shared/fic/public-key';
 import { createFicWebhookHandler } from '#shared/fic/webhook-handler';
 import { logger } from '#shared/observability/logger';
 
@@ -14,6 +14,7 @@ const settings = config();
 
 const handleWebhook = createFicWebhookHandler({
   publicKey: ficPublicKeyFromConfig,
+  reloadPublicKey: reloadFicPublicKey,
   expectations: () => ({ issuer: settings.FIC_ISSUER, audience: ficWebhookUrl(settings.PUBLIC_BASE_URL), appId: settings.FIC_APP_ID }),
   queue: {
     // Resolved per call so that a missing queue URL is a 500 (FIC retries), not a failed cold start.

@@ -25,15 +25,28 @@ export async function importFicPublicKey(text: string): Promise<FicPublicKey> {
   return importJWK({ kty, crv, x, y }, 'ES256') as Promise<FicPublicKey>;
 }
 
-let cached: Promise<FicPublicKey> | undefined;
+let cached: { key: Promise<FicPublicKey>; loadedAt: number } | undefined;
+
+/** A forged token must not make every request a read of SSM: at most one reload per this interval. */
+const minimumReloadIntervalMs = 30_000;
 
 export function ficPublicKeyFromConfig(): Promise<FicPublicKey> {
-  cached ??= load().catch((error: unknown) => {
-    // A failed load (misconfiguration, SSM unreachable) is retried on the next request.
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  if (!cached) {
+    const key = load();
+    cached = { key, loadedAt: Date.now() };
+    key.catch(() => {
+      // A failed load (misconfiguration, SSM unreachable) is retried on the next request.
+      if (cached?.key === key) cached = undefined;
+    });
+  }
+  return cached.key;
+}
+
+/** Loads the key again, e.g. after a signature failed to verify (FIC may have rotated its key). */
+export function reloadFicPublicKey(): Promise<FicPublicKey> {
+  if (cached && Date.now() - cached.loadedAt < minimumReloadIntervalMs) return cached.key;
+  cached = undefined;
+  return ficPublicKeyFromConfig();
 }
 
 async function load(): Promise<FicPublicKey> {

@@ -28,6 +28,8 @@ import {
 
 export interface FicWebhookDependencies {
   publicKey(): Promise<FicPublicKey>;
+  /** Loads the key again (rate-limited by the loader) when a signature does not verify: FIC may have rotated it. */
+  reloadPublicKey?(): Promise<FicPublicKey>;
   expectations(): FicTokenExpectations;
   queue: FicEventQueue;
   logger: FicLogger;
@@ -49,9 +51,23 @@ export function createFicWebhookHandler(deps: FicWebhookDependencies) {
   };
 }
 
+/**
+ * A 401 makes FIC drop the event for good, so a signature that does not verify is tried once more
+ * with a freshly loaded key before we refuse: after a key rotation, warm instances would otherwise
+ * refuse every genuine event.
+ */
+async function verifyToken(deps: FicWebhookDependencies, authorization: string | undefined) {
+  try {
+    return await verifyFicToken(authorization, await deps.publicKey(), deps.expectations());
+  } catch (error) {
+    if (!(error instanceof InvalidFicTokenError) || !error.signatureMismatch || !deps.reloadPublicKey) throw error;
+    return verifyFicToken(authorization, await deps.reloadPublicKey(), deps.expectations());
+  }
+}
+
 async function verifySubscription(deps: FicWebhookDependencies, event: APIGatewayProxyEventV2): Promise<Result> {
   // For the verification call jti/sub name no event: the token itself must still be FIC's, for us.
-  await verifyFicToken(event.headers.authorization, await deps.publicKey(), deps.expectations());
+  await verifyToken(deps, event.headers.authorization);
   const challenge = event.headers[verificationChallengeName] ?? event.queryStringParameters?.[verificationChallengeName];
   if (challenge === undefined || !/^[\x20-\x7e]{1,1024}$/.test(challenge)) {
     throw new HttpProblem(400, 'malformed-verification', 'Malformed verification', `Send the challenge in the ${verificationChallengeName} header or query parameter (1-1024 printable characters).`);
@@ -62,7 +78,7 @@ async function verifySubscription(deps: FicWebhookDependencies, event: APIGatewa
 
 async function receiveEvent(deps: FicWebhookDependencies, event: APIGatewayProxyEventV2): Promise<Result> {
   // Authenticity first: nothing of the body is read for a caller that is not FIC.
-  const claims = await verifyFicToken(event.headers.authorization, await deps.publicKey(), deps.expectations());
+  const claims = await verifyToken(deps, event.headers.authorization);
   const cloudEvent = readCloudEvent({ headers: event.headers, body: event.body, isBase64Encoded: event.isBase64Encoded });
   assertTokenBindsEvent(claims, cloudEvent);
 

@@ -33,6 +33,8 @@ export class InvalidFicTokenError extends Error {
   constructor(
     /** Why, for the log (never sent back beyond a generic description). */
     readonly reason: string,
+    /** The signature did not verify with the key we hold: the key may have been rotated since we loaded it. */
+    readonly signatureMismatch = false,
   ) {
     super(`FIC webhook token refused: ${reason}`);
   }
@@ -64,7 +66,7 @@ export async function verifyFicToken(authorization: string | undefined, key: Fic
       ...(expected.currentDate ? { currentDate: expected.currentDate } : {}),
     }));
   } catch (error) {
-    throw new InvalidFicTokenError(describe(error));
+    throw new InvalidFicTokenError(describe(error), error instanceof errors.JWSSignatureVerificationFailed);
   }
   if (payload.aid !== expected.appId) throw new InvalidFicTokenError('aid is not our FIC app id');
   if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') throw new InvalidFicTokenError('sub and jti must be strings');

@@ -48,3 +48,27 @@ describe("FIC's public key", () => {
     await expect(ficPublicKeyFromConfig()).resolves.toBeDefined();
   });
 });
+
+describe("reloading FIC's public key", () => {
+  it('reads SSM again on reload, but at most once per 30 seconds whatever forged tokens arrive', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const first = JSON.stringify(await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey));
+      const second = JSON.stringify(await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey));
+      getParameter.mockResolvedValueOnce(first).mockResolvedValueOnce(second);
+      const { ficPublicKeyFromConfig, reloadFicPublicKey } = await loadWith({ FIC_PUBLIC_KEY_PARAMETER: '/rotating' });
+
+      const original = await ficPublicKeyFromConfig();
+      const tooSoon = await reloadFicPublicKey();
+      vi.setSystemTime(Date.now() + 31_000);
+      const reloaded = await reloadFicPublicKey();
+
+      expect(tooSoon).toBe(original);
+      expect(reloaded).not.toBe(original);
+      expect(await ficPublicKeyFromConfig()).toBe(reloaded);
+      expect(getParameter).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
