@@ -21,8 +21,13 @@ export function maskValue(key: string, value: unknown): unknown {
     }
     return value.length > 3 ? `${'*'.repeat(value.length - 3)}${value.slice(-3)}` : '***';
   }
-  // A JWT or an activation link anywhere in a string value is never logged.
-  return value.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]').replace(/(\/v1\/activations\/)[\w-]+/g, '$1[token]');
+  // Inside free text (error messages from SES, FIC or the domain), a JWT, an activation link, an email
+  // address or an 11-digit number (a Partita IVA) is masked too.
+  return value
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]')
+    .replace(/(\/v1\/activations\/)[\w-]+/g, '$1[token]')
+    .replace(/([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)/g, '$1***@$2')
+    .replace(/(?<!\d)\d{8}(\d{3})(?!\d)/g, '********$1');
 }
 
 export function maskAttributes(value: unknown, key = '', depth = 0): unknown {

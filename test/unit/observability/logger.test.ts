@@ -19,4 +19,15 @@ describe('log masking', () => {
     expect(JSON.stringify(masked)).not.toMatch(/raw-token|eyJ|Zm9vYmFy|\/activations\/abc/);
     expect(masked.path).toBe('/v1/activations/[token]');
   });
+
+  it('masks email addresses and Partita IVA numbers inside free text, such as an SES or domain error message', () => {
+    const masked = maskAttributes({
+      reason: 'Invalid Partita IVA "01234560018": the check digit should be 7, not 8',
+      error: new Error('Email address is not verified. The following identities failed the check in region EU-SOUTH-1: mario.rossi@example.it'),
+    });
+
+    expect(JSON.stringify(masked)).not.toMatch(/01234560018|mario\.rossi@/);
+    expect(JSON.stringify(masked)).toContain('********018');
+    expect(JSON.stringify(masked)).toContain('m***@example.it');
+  });
 });
