@@ -86,7 +86,7 @@ const functionSpecs = {
     description: 'Reports whether DynamoDB, SQS and SES answer',
     timeoutSeconds: 10,
     memoryMb: 256,
-    access: { table: 'read', probesDependencies: true },
+    access: { probesDependencies: true },
   },
   createCompany: studioFunction('functions/studio/create-company.ts', 'Studio creates a company, with or without extending its services (cases 1, 2)', { table: 'readWrite' }),
   extendServices: studioFunction('functions/studio/extend-services.ts', "Studio extends its own sdi / eRicevi to a company (case 2)", { table: 'readWrite' }),
@@ -114,8 +114,7 @@ const functionSpecs = {
     description: 'Applies FIC events (activation, connection answers) through the use cases',
     timeoutSeconds: 30,
     memoryMb: 512,
-    // Publishes connection requests through the same use-case dependencies as the Studio API.
-    access: { table: 'readWrite', sendsEmail: true, sendsTo: ['ficOutbound'] },
+    access: { table: 'readWrite', sendsEmail: true },
   },
   ficOutbound: {
     entry: 'functions/fic-outbound.ts',

@@ -13,7 +13,8 @@ let dependencies: UseCaseDependencies | undefined;
 export function productionDependencies(): UseCaseDependencies {
   dependencies ??= makeUseCaseDependencies({
     mailer: sesMailerFromConfig(sesClient(), config()),
-    connectionRequests: new SqsConnectionRequestPublisher(sqsClient(), required('FIC_OUTBOUND_QUEUE_URL')),
+    // Built on first publish: only the Studio's connect action publishes, so only it needs the queue.
+    connectionRequests: { publish: (request) => new SqsConnectionRequestPublisher(sqsClient(), required('FIC_OUTBOUND_QUEUE_URL')).publish(request) },
   });
   return dependencies;
 }

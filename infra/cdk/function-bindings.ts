@@ -30,13 +30,9 @@ export const tableReadActions = [
   'dynamodb:Query',
   'dynamodb:ConditionCheckItem',
 ] as const;
-export const tableWriteActions = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-] as const;
-export const sesSendActions = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+// Only what the repository and the mailer call: items are never deleted (TTL expires them), mail is SendEmail.
+export const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+export const sesSendActions = ['ses:SendEmail'] as const;
 
 export interface BindingContext {
   config: StageConfig;
