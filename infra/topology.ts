@@ -178,8 +178,10 @@ const routes: readonly RouteSpec[] = [
 ];
 
 const eventSources: readonly EventSourceSpec[] = [
+  // Records of a batch are processed in parallel: up to 5 × 10 events at once, each at most one SES send.
+  // Raise SES's sending quota (new accounts: 14/s) before raising these.
   { queue: 'ficEvents', function: 'ficEvents', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5, reportBatchItemFailures: true },
-  // FIC's API rate limits: two requests in flight at most.
+  // FIC's API limits calls in flight: the outbound function sends a batch's requests one at a time, so 2 at most.
   { queue: 'ficOutbound', function: 'ficOutbound', batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 2, reportBatchItemFailures: true },
 ];
 

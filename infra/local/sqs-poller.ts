@@ -1,5 +1,5 @@
 /**
- * What Lambda's SQS event source mapping does, locally: long-polls a queue, hands batches to the
+ * What Lambda's SQS event source mapping does, locally: polls a queue, hands batches to the
  * handler as real SQS events, deletes what succeeded, and leaves failures on the queue so that
  * the visibility timeout redelivers them and the redrive policy eventually moves them to the DLQ.
  */

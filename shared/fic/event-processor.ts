@@ -6,7 +6,7 @@
  *   rejected on the DLQ with its reason, then success, so it is not retried forever;
  * - anything else is transient: reported in `batchItemFailures`, redelivered, DLQ after maxReceiveCount.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { processSqsBatch } from '#shared/aws/sqs-batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FicEvent, FicEventResult } from '#shared/use-cases/fic-event';
 import { MalformedCloudEventError, parseStructuredCloudEvent } from './cloud-event.ts';
@@ -42,10 +42,7 @@ export function createFicEventsHandler(deps: FicEventProcessorDependencies) {
     }
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    // One processor per invocation: its state (records, failures) must not be shared by invocations that
-    // run at once in one process (the local host's pollers, Lambda Managed Instances); shared, a failure
-    // could be reported to the wrong invocation and its message deleted unprocessed.
-    processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+    processSqsBatch(event, context, processRecord, { inParallel: true });
 }
 
 function permanentReason(error: unknown, deps: FicEventProcessorDependencies): string | undefined {

@@ -3,7 +3,7 @@
  * throttling: the record fails and is redelivered (DLQ after maxReceiveCount). FIC refusing the
  * request, or a message that is not a request: recorded on the DLQ with the reason, not retried.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { processSqsBatch } from '#shared/aws/sqs-batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FicConnectionApi } from '#shared/use-cases/ports';
 import { FicRequestRejectedError } from './connection-api.ts';
@@ -39,10 +39,8 @@ export function createFicOutboundHandler(deps: FicOutboundDependencies) {
     deps.logger.error('Connection request rejected, not retried', { requestId, messageId: record.messageId, reason });
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    // One processor per invocation: its state (records, failures) must not be shared by invocations that
-    // run at once in one process (the local host's pollers, Lambda Managed Instances); shared, a failure
-    // could be reported to the wrong invocation and its message deleted unprocessed.
-    processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+    // FIC's API limits calls in flight: one request at a time per invocation.
+    processSqsBatch(event, context, processRecord, { inParallel: false });
 }
 
 function readRequest(body: string) {

@@ -4,7 +4,7 @@
  * Content-Security-Policy: no inline script, no third-party origin.
  *
  * The asset files are read from the installed package at run time (`require.resolve`), so on AWS the
- * package must ship next to the bundle (the CDK function sets `bundling.nodeModules` for it).
+ * package must ship next to the bundle (the topology lists it in the function's `runtimePackages`).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -108,7 +108,7 @@ function swaggerUiDirectory(): string {
   try {
     packageDirectory = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   } catch (error) {
-    throw new Error('swagger-ui-dist is not installed next to this code: on Lambda, the function must list it in bundling.nodeModules', { cause: error });
+    throw new Error('swagger-ui-dist is not installed next to this code: on Lambda, the function must list it in its topology runtimePackages', { cause: error });
   }
   return packageDirectory;
 }

@@ -106,6 +106,24 @@ describe('the ficOutbound processor', () => {
     expect(rejected.map(([record, reason]) => [record.messageId, reason])).toEqual([[refused.messageId, expect.stringMatching(/422/)]]);
   });
 
+  it("sends a batch's requests one at a time: FIC's API limits calls in flight", async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const { run } = outbound({
+      requestConnection: async () => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight -= 1;
+      },
+    });
+
+    const response = await run(...['a', 'b', 'c', 'd'].map((id) => sqsRecord(serializeConnectionRequest({ ...request, requestId: `req-${id}` }))));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(mostInFlight).toBe(1);
+  });
+
   it('records a message that is not a connection request, without calling FIC', async () => {
     const { run, rejected } = outbound({ requestConnection: async () => Promise.reject(new Error('must not be called')) });
     const response = await run(sqsRecord('{"requestId": 5}'));
