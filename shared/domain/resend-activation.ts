@@ -1,6 +1,6 @@
 // An explicit "send the confirmation email again", from a connected Studio or the system.
 import { activationEmail, newPendingActivation, RESEND_MIN_INTERVAL_SECONDS } from './activation.ts';
-import type { Actor } from './actor.ts';
+import type { StudioActor } from './actor.ts';
 import type { Company } from './company.ts';
 import { requireActiveConnection } from './connection.ts';
 import type { Connection } from './connection.ts';
@@ -10,7 +10,8 @@ import type { Instant } from './instant.ts';
 import type { CompanyOutcome } from './outcome.ts';
 
 export interface ResendActivation {
-  by: Actor;
+  /** Only a Studio asks for a resend, and only one actively connected to the company. */
+  by: StudioActor;
   /** Hash of a new random token: the new email carries a new link. */
   tokenHash: string;
 }
@@ -26,7 +27,7 @@ export function resendActivation(
   command: ResendActivation,
   now: Instant,
 ): CompanyOutcome {
-  if (command.by.kind === 'studio') requireActiveConnection(connection, command.by.studioId, company.companyId);
+  requireActiveConnection(connection, command.by.studioId, company.companyId);
   const previous = company.pendingActivation;
   if (previous === undefined) throw new ActivationNotPendingError(company.companyId);
   const elapsed = secondsBetween(previous.requestedAt, now);

@@ -141,7 +141,6 @@ const actor = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('studio'), studioId: z.string(), channel: z.enum(['portal', 'lynfa']) }),
   z.object({ kind: z.literal('fic'), eventId: z.string() }),
   z.object({ kind: z.literal('company') }),
-  z.object({ kind: z.literal('system') }),
 ]);
 
 export const timelinePage = z.object({

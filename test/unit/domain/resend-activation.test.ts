@@ -29,8 +29,9 @@ describe('resendActivation', () => {
 
   it('also works once the pending one has expired', () => {
     const company = awaitingConfirmation();
+    const { connection } = createdByStudio();
     const now = later(ACTIVATION_TTL_SECONDS + 10, SENT);
-    expect(resendActivation(company, undefined, { by: { kind: 'system' }, tokenHash: 'hash-2' }, now).effects).toHaveLength(1);
+    expect(resendActivation(company, connection, { by: byStudio, tokenHash: 'hash-2' }, now).effects).toHaveLength(1);
   });
 
   it('refuses within the rate limit, saying when to retry', () => {
