@@ -7,8 +7,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { csrfCookiePolicy, csrfCookieValue, csrfFieldName, csrfPairMatches, csrfSetCookie, newCsrfValue } from './csrf.ts';
 import { confirmedPage, previewPage, refusalPage, type ActivationPreview, type ConfirmedActivation, type RefusalKind } from './pages.ts';
 import { activationToken, formFields, FormTooLargeError, isSameOriginPost } from './request.ts';
+import type { ActivationLinkProblem } from '#shared/use-cases/errors';
 
-export type ActivationLinkReason = 'unknown' | 'used' | 'expired' | 'revoked';
+/** Why a link cannot be used, as the use cases say it. */
+export type ActivationLinkReason = ActivationLinkProblem;
 
 /** The two use cases the page calls, and where it is published. */
 export interface ActivationPageDependencies {

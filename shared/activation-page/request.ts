@@ -1,9 +1,7 @@
 // What the activation page reads from a payload-v2 event: the token (format only: the database is
 // never asked about something that cannot be a token), the posted form, and where a POST came from.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-
-/** 256 random bits, base64url without padding: exactly 43 characters. */
-export const activationTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+import { activationTokenPattern } from '#shared/use-cases/ports';
 
 export function activationToken(event: APIGatewayProxyEventV2): string | undefined {
   const token = event.pathParameters?.token;

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { z } from 'zod';
 import type { Channel } from '#shared/domain/actor';
 import { studioIdClaim } from '#shared/config';
+import type { StudioIdentity } from '#shared/use-cases/common';
 import { logger } from '#shared/observability/logger';
 import { problemForError } from './error-mapping.ts';
 import { HttpProblem, invalidInput, problemResponse, type FieldError } from './problem.ts';
@@ -18,11 +19,8 @@ import { json } from './responses.ts';
 export const channelHeader = 'x-agyo-channel';
 export const maxBodyBytes = 16 * 1024;
 
-export interface StudioIdentity {
-  studioId: string;
-  /** Shown to the company (email, confirmation page); from the token's `name` claim when present. */
-  displayName: string;
-}
+/** The calling Studio; its display name (shown to the company) comes from the token's `name` claim when present. */
+export type { StudioIdentity };
 
 export interface StudioRequest<Body, Query, Path> {
   studio: StudioIdentity;

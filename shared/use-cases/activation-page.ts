@@ -9,7 +9,7 @@ import type { Instant } from '#shared/domain/instant';
 import { retryOnConflict, studioNamesByIdOf, studioNamesOf } from './common.ts';
 import type { CoreDependencies } from './common.ts';
 import { ActivationLinkError } from './errors.ts';
-import type { TokenIssuer } from './ports.ts';
+import { activationTokenPattern, type TokenIssuer } from './ports.ts';
 import type { ActivationRecord } from './repository.ts';
 
 export { ActivationLinkError } from './errors.ts';
@@ -30,8 +30,6 @@ export type ConfirmedActivation = Pick<ActivationPreview, 'companyName' | 'chang
 
 type Deps = CoreDependencies & { tokens: Pick<TokenIssuer, 'hash'> };
 
-/** 256 random bits in base64url: anything else is answered "unknown" without asking the database. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Read only. Throws ActivationLinkError. */
 export async function previewActivation(deps: Deps, input: { token: string }): Promise<ActivationPreview> {
@@ -88,7 +86,7 @@ export async function confirmActivationByToken(
 }
 
 function hashOf(deps: Deps, token: string): string {
-  if (!TOKEN_PATTERN.test(token)) throw new ActivationLinkError('unknown');
+  if (!activationTokenPattern.test(token)) throw new ActivationLinkError('unknown');
   return deps.tokens.hash(token);
 }
 

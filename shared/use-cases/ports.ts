@@ -9,6 +9,9 @@ export interface Clock {
   now(): Instant;
 }
 
+/** What a token looks like: 256 random bits in base64url. Anything else is refused without a database read. */
+export const activationTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
 /** A confirmation link token: 256 random bits; only its hash is ever stored. */
 export interface IssuedToken {
   token: string;
