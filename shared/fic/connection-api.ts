@@ -68,7 +68,9 @@ export class HttpFicConnectionApi implements FicConnectionApi {
     const detail = (await response.text().catch(() => '')).slice(0, 500);
     // 409: FIC already holds a request with this id, which is what we want.
     if (response.ok || response.status === 409) return;
-    if (response.status >= 500 || response.status === 408 || response.status === 429) {
+    // 401/403 mean our credential was refused (expired, or rotated since we cached it): ours to fix, and
+    // the secret is re-read within minutes, so retry rather than drop the company's request.
+    if (response.status >= 500 || [401, 403, 408, 429].includes(response.status)) {
       throw new FicUnavailableError(`FIC answered HTTP ${response.status}`, response.status);
     }
     throw new FicRequestRejectedError(response.status, detail);

@@ -58,12 +58,12 @@ describe('the FIC connection API client', () => {
     await expect(api().requestConnection(request)).resolves.toBeUndefined();
   });
 
-  it.each([500, 502, 503, 429, 408])('takes HTTP %i as transient', async (status) => {
+  it.each([500, 502, 503, 429, 408, 401, 403])('takes HTTP %i as transient', async (status) => {
     answer = { status };
     await expect(api().requestConnection(request)).rejects.toBeInstanceOf(FicUnavailableError);
   });
 
-  it.each([400, 401, 403, 404, 422])('takes HTTP %i as permanent', async (status) => {
+  it.each([400, 404, 422])('takes HTTP %i as permanent', async (status) => {
     answer = { status };
     await expect(api().requestConnection(request)).rejects.toBeInstanceOf(FicRequestRejectedError);
   });
