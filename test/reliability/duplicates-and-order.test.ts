@@ -7,7 +7,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { timelineActions } from '../integration/use-cases/fixtures.ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
+import { simulator } from '../integration/fic/support.ts';
 import type { SimulatedEvent } from '../../infra/local/fic-simulator.ts';
 import { assertLogsClean } from './support/log-scan.ts';
 import {
@@ -21,7 +21,6 @@ import {
   emailsTo,
   eventually,
   ficEventMarker,
-  functionConfig,
   linkIn,
   queuesSettled,
   repository,
@@ -32,7 +31,6 @@ import {
 } from './support/reliability.ts';
 import { figures } from './support/figures.ts';
 
-const simulator = new FicSimulatorClient(functionConfig.FIC_API_BASE_URL);
 
 afterAll(async () => {
   await assertLogsClean();

@@ -6,7 +6,7 @@
  * Ends with a full flow (the three cases, resend, confirmation) so the log scan covers every path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FicSimulatorClient } from '../../infra/local/fic-simulator.ts';
+import { simulator } from '../integration/fic/support.ts';
 import { assertLogsClean, findingsIn, scanLogs } from './support/log-scan.ts';
 import {
   activationEvent,
@@ -14,7 +14,6 @@ import {
   deliver,
   emailsTo,
   eventually,
-  functionConfig,
   linkIn,
   queuesSettled,
   stack,
@@ -23,7 +22,6 @@ import {
   uniqueVat,
 } from './support/reliability.ts';
 
-const simulator = new FicSimulatorClient(functionConfig.FIC_API_BASE_URL);
 const stamp = Date.now().toString(36);
 const A = `studio-a-${stamp}`;
 const B = `studio-b-${stamp}`;

@@ -167,49 +167,44 @@ describe('GET /v1/fic/webhook (subscription verification)', () => {
 });
 
 describe('FIC key rotation', () => {
-  it('verifies again with a freshly loaded key before refusing a signature: FIC rotated its key', async () => {
-    const rotated = await keyPair();
+  /** A webhook whose key loader holds `current` and whose reload returns `reloaded`, counting reloads. */
+  function rotatingWebhook(current: FicPublicKey, reloaded: FicPublicKey) {
     const queue = recordingQueue();
-    let reloads = 0;
+    const counts = { reloads: 0 };
     const handler = createFicWebhookHandler({
-      publicKey: async () => fic.publicKey,
+      publicKey: async () => current,
       reloadPublicKey: async () => {
-        reloads += 1;
-        return rotated.publicKey;
+        counts.reloads += 1;
+        return reloaded;
       },
       expectations: () => expectations,
       queue,
       logger: silentLogger,
     });
+    return { handler, queue, counts };
+  }
+
+  it('verifies again with a freshly loaded key before refusing a signature: FIC rotated its key', async () => {
+    const rotated = await keyPair();
+    const { handler, queue, counts } = rotatingWebhook(fic.publicKey, rotated.publicKey);
 
     const result = await handler(await webhookPost(rotated.privateJwk, activationEvent()));
 
     expect(result.statusCode).toBe(202);
-    expect(reloads).toBe(1);
+    expect(counts.reloads).toBe(1);
     expect(queue.events).toHaveLength(1);
   });
 
   it('still refuses a forged signature after the reload, and reloads only for a signature failure', async () => {
     const forger = await keyPair();
-    const queue = recordingQueue();
-    let reloads = 0;
-    const handler = createFicWebhookHandler({
-      publicKey: async () => fic.publicKey,
-      reloadPublicKey: async () => {
-        reloads += 1;
-        return fic.publicKey;
-      },
-      expectations: () => expectations,
-      queue,
-      logger: silentLogger,
-    });
+    const { handler, queue, counts } = rotatingWebhook(fic.publicKey, fic.publicKey);
 
     const forged = await handler(await webhookPost(forger.privateJwk, activationEvent()));
     const missing = await handler(apiEvent({ method: 'POST', rawPath: '/v1/fic/webhook', headers: { 'content-type': 'application/json' }, body: '{}' }));
 
     expect(forged.statusCode).toBe(401);
     expect(missing.statusCode).toBe(401);
-    expect(reloads).toBe(1);
+    expect(counts.reloads).toBe(1);
     expect(queue.events).toHaveLength(0);
   });
 });
